@@ -1,0 +1,181 @@
+"""The adapter contract: everything a platform module must provide, on one screen.
+
+An adapter maps a neutral Post to a platform's payload (pure, no I/O) and speaks
+HTTP through the client the engine hands it, turning responses into a RemoteRef or
+one of the errors in ``syndicate.errors``. It never sleeps, retries, prints, reads the
+environment or touches state: the engine does those things, once, for every adapter.
+
+Writes that take several requests (a Telegram post split into messages, WordPress
+terms then the post) record their progress through ``Attempt.record`` so that a
+retry or the next run resumes instead of repeating what already went out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+import httpx
+
+from syndicate.post import Post
+from syndicate.settings import PlatformSettings
+
+
+class Dialect(StrEnum):
+    """How a platform wants its text; conversions live in ``syndicate.dialects``."""
+
+    HTML = "html"
+    MARKDOWN = "markdown"
+    TELEGRAM_HTML = "telegram_html"
+    TELEGRAPH = "telegraph"
+    TEXT = "text"
+
+
+class Unit(StrEnum):
+    """How a platform counts length; ``syndicate.dialects.fit`` implements each."""
+
+    CODEPOINTS = "codepoints"
+    UTF16 = "utf16"
+    GRAPHEMES = "graphemes"
+    BYTES = "bytes"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A length limit on one field of a payload, counted the platform's way."""
+
+    field: str
+    maximum: int
+    unit: Unit
+    url_length: int | None = None
+    """If set, every URL counts as this many units (Mastodon, X count URLs as 23)."""
+
+
+@dataclass(frozen=True)
+class TagRules:
+    """What the platform does with tags; tags that break a rule are dropped with a notice."""
+
+    max_count: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    """A regular expression every kept tag must fully match (None: anything)."""
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform can do and how hard it may be driven: data the engine and planner read."""
+
+    dialect: Dialect
+    limits: tuple[Limit, ...] = ()
+    tags: TagRules = field(default_factory=TagRules)
+    can_update: bool = False
+    can_delete: bool = False
+    can_find: bool = False
+    max_concurrency: int = 4
+    """Requests in flight at once to this platform."""
+    min_interval: float = 0.0
+    """Seconds between two write requests (Telegram: about one message a second per chat)."""
+    daily_cap: int | None = None
+    """Creates allowed per rolling 24 hours (Medium: 10)."""
+    cannot_update_reason: str = "the platform cannot update a post"
+
+
+@dataclass(frozen=True)
+class Payload:
+    """Exactly what will be sent for one post on one platform (secrets never included)."""
+
+    platform: str
+    post_key: str
+    data: Mapping[str, Any]
+    notices: tuple[str, ...] = ()
+
+    @property
+    def digest(self) -> str:
+        """Stable hash of ``data``; a change means the platform copy is out of date."""
+        blob = json.dumps(self.data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One HTTP request as a preview shows it; values known only later are placeholders."""
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: Any = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"method": self.method, "url": self.url, "headers": dict(self.headers),
+                "body": self.body}
+
+
+@dataclass(frozen=True)
+class RemoteRef:
+    """Where a post lives on a platform once published."""
+
+    id: str
+    url: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Attempt:
+    """One try at writing one post to one platform, as the engine tracks it.
+
+    ``resume`` holds what an earlier, interrupted try recorded; ``record`` saves progress
+    durably (the engine writes the state file) before the adapter sends the next request.
+    """
+
+    attempt_id: str
+    resume: Mapping[str, Any] = field(default_factory=dict)
+    record: Callable[[Mapping[str, Any]], None] = lambda _progress: None
+
+
+SettingsT = TypeVar("SettingsT", bound=PlatformSettings)
+
+
+class Adapter(ABC, Generic[SettingsT]):
+    """Base class of every platform module under ``adapters/``."""
+
+    name: ClassVar[str]
+    settings_model: ClassVar[type[PlatformSettings]]
+    capabilities: ClassVar[Capabilities]
+
+    def __init__(self, settings: SettingsT) -> None:
+        self.settings = settings
+
+    @property
+    def base_url(self) -> str:
+        return str(self.settings.base_url).rstrip("/")
+
+    @abstractmethod
+    def render(self, post: Post) -> Payload:
+        """Pure: the payload for ``post`` (already tailored for this platform)."""
+
+    @abstractmethod
+    def requests(self, payload: Payload) -> list[RequestSpec]:
+        """Pure: the requests ``create`` would send, built by the same code, secrets redacted."""
+
+    @abstractmethod
+    async def create(self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt) -> RemoteRef:
+        """Publish a new post. Raises only ``syndicate.errors`` classes."""
+
+    async def update(
+        self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef, attempt: Attempt
+    ) -> RemoteRef:
+        """Replace the remote copy; only called when ``capabilities.can_update``."""
+        raise NotImplementedError(f"{self.name} cannot update")
+
+    async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
+        """Look for a copy an ambiguous create may have made; only if ``can_find``."""
+        raise NotImplementedError(f"{self.name} cannot look up posts")
+
+    async def check(self, client: httpx.AsyncClient) -> str:
+        """Verify credentials and settings without posting; returns who we are."""
+        return "no check available"

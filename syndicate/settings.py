@@ -1,0 +1,58 @@
+"""Typed per-platform settings: secrets from the environment or ``.env`` only.
+
+Each adapter declares a subclass; its env prefix follows the one-name rule
+(``SYNDICATE_TELEGRAM__BOT_TOKEN``). Non-secret values may also come from the
+``[platforms.<name>]`` table of ``syndicate.toml``; a secret found there is an error,
+because that file is committed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from syndicate.errors import ConfigError
+
+
+class PlatformSettings(BaseSettings):
+    """Base of every adapter's settings model."""
+
+    model_config = SettingsConfigDict(extra="forbid", env_nested_delimiter="__")
+
+    platform_name: ClassVar[str] = ""
+    base_url: str = ""
+
+    @classmethod
+    def env_prefix(cls) -> str:
+        return f"SYNDICATE_{cls.platform_name.upper()}__"
+
+    @classmethod
+    def secret_fields(cls) -> list[str]:
+        return [name for name, f in cls.model_fields.items() if f.annotation in (SecretStr, SecretStr | None)]
+
+    @classmethod
+    def load(cls, table: dict[str, Any], env_file: Path | None) -> PlatformSettings:
+        """Build settings from a toml table plus the environment; errors name what to set."""
+        for secret in cls.secret_fields():
+            if secret in table:
+                raise ConfigError(
+                    f"'{secret}' is a secret and must not be in syndicate.toml; "
+                    f"set {cls.env_prefix()}{secret.upper()} in the environment or .env instead",
+                    source="syndicate.toml", key=f"platforms.{cls.platform_name}.{secret}")
+        try:
+            return cls(
+                _env_prefix=cls.env_prefix(),  # type: ignore[call-arg]
+                _env_file=str(env_file) if env_file and env_file.is_file() else None,
+                **table,
+            )
+        except ValidationError as exc:
+            problems = []
+            for err in exc.errors(include_input=False, include_url=False):
+                name = ".".join(str(p) for p in err["loc"])
+                problems.append(
+                    f"{name}: {err['msg']} (set {cls.env_prefix()}{name.upper()} or "
+                    f"[platforms.{cls.platform_name}] {name} in syndicate.toml)")
+            raise ConfigError("; ".join(problems), source=f"settings for {cls.platform_name}") from None
