@@ -66,9 +66,11 @@ class PlatformError(SyndicateError):
     """A request to a platform failed. ``platform`` is the registry name."""
 
     def __init__(self, platform: str, message: str, *, status: int | None = None) -> None:
+        from syndicate.redact import redact
+
         self.platform = platform
         self.status = status
-        super().__init__(f"{platform}: {message}")
+        super().__init__(redact(f"{platform}: {message}"))
 
 
 class Transient(PlatformError):

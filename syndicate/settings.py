@@ -23,7 +23,14 @@ class PlatformSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="forbid", env_nested_delimiter="__")
 
     platform_name: ClassVar[str] = ""
+    required_for_push: ClassVar[tuple[str, ...]] = ()
+    """Fields that must be set before anything can be sent (preview works without them)."""
     base_url: str = ""
+
+    def missing(self) -> list[str]:
+        """Environment variables still to set before this platform can push."""
+        return [f"{self.env_prefix()}{name.upper()}" for name in self.required_for_push
+                if not getattr(self, name)]
 
     @classmethod
     def env_prefix(cls) -> str:
@@ -34,8 +41,13 @@ class PlatformSettings(BaseSettings):
         return [name for name, f in cls.model_fields.items() if f.annotation in (SecretStr, SecretStr | None)]
 
     @classmethod
-    def load(cls, table: dict[str, Any], env_file: Path | None) -> PlatformSettings:
-        """Build settings from a toml table plus the environment; errors name what to set."""
+    def load(
+        cls, table: dict[str, Any], env_file: Path | None, overrides: dict[str, Any] | None = None
+    ) -> PlatformSettings:
+        """Build settings from a toml table plus the environment; errors name what to set.
+
+        ``overrides`` (the sandbox's endpoints and throwaway credentials) win over both.
+        """
         for secret in cls.secret_fields():
             if secret in table:
                 raise ConfigError(
@@ -46,7 +58,7 @@ class PlatformSettings(BaseSettings):
             return cls(
                 _env_prefix=cls.env_prefix(),  # type: ignore[call-arg]
                 _env_file=str(env_file) if env_file and env_file.is_file() else None,
-                **table,
+                **{**table, **(overrides or {})},
             )
         except ValidationError as exc:
             problems = []

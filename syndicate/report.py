@@ -1,0 +1,62 @@
+"""Rich renderings for people; every string passes the secret mask before it is shown."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from syndicate.errors import SourceError
+from syndicate.redact import redact
+
+if TYPE_CHECKING:
+    from syndicate.commands import PreviewItem
+    from syndicate.post import Post
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def safe(text: str) -> str:
+    return escape(redact(text))
+
+
+def print_preview(items: Sequence[PreviewItem], held: Sequence[Post]) -> None:
+    out = console()
+    for item in items:
+        body = []
+        for request in item.requests:
+            body.append(f"[bold]{safe(request.method)}[/bold] {safe(request.url)}")
+            if request.body is not None:
+                shown = request.body if isinstance(request.body, str) else json.dumps(
+                    request.body, ensure_ascii=False, indent=2)
+                body.append(safe(shown))
+        for warning in item.as_json()["warnings"]:
+            body.append(f"[yellow]warning:[/yellow] {safe(warning)}")
+        out.print(Panel("\n".join(body), title=f"{safe(item.post.title)} → {item.platform}",
+                        subtitle=safe(item.post.canonical_url), title_align="left"))
+    for post in held:
+        out.print(f"[dim]skipped {safe(post.key)}: {safe(post.hold or '')}[/dim]")
+
+
+def print_errors(errors: Sequence[SourceError]) -> None:
+    if not errors:
+        return
+    err = console(stderr=True)
+    for error in errors:
+        err.print(f"[red]error:[/red] {safe(str(error))}")
+
+
+def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    out = Table(title=title)
+    for column in columns:
+        out.add_column(column)
+    for row in rows:
+        out.add_row(*(safe("" if cell is None else str(cell)) for cell in row))
+    console().print(out)

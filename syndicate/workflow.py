@@ -1,0 +1,103 @@
+"""Composition: which platforms run, with which settings, and what each post becomes there.
+
+The CLI, the GitHub Action command and the preview site all go through these few
+functions, so "what would be sent" is computed by one code path everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from syndicate import redact, registry
+from syndicate.adapter import Adapter, Payload
+from syndicate.config import SyndicateConfig
+from syndicate.errors import ConfigError
+from syndicate.post import Post
+
+AnyAdapter = Adapter  # type: ignore[type-arg]
+
+
+def select_platforms(
+    config: SyndicateConfig, requested: list[str] | None, *, preview: bool = False
+) -> list[str]:
+    """The platforms a command works on, in registry order.
+
+    ``--platform`` wins; then ``platforms_enabled`` in syndicate.toml; else every
+    installed adapter not switched off with ``[platforms.<name>] enabled = false``.
+    A push later narrows this to the platforms whose credentials are present.
+    """
+    known = registry.available()
+    if requested:
+        for name in requested:
+            registry.get(name)  # raises a ConfigError listing the known names
+        return [name for name in known if name in requested]
+    if config.platforms_enabled is not None:
+        for name in config.platforms_enabled:
+            registry.get(name)
+        return [name for name in known if name in config.platforms_enabled]
+    return [name for name in known if config.platform_enabled(name) is not False]
+
+
+def load_adapters(
+    site_root: Path,
+    config: SyndicateConfig,
+    names: list[str],
+    *,
+    overrides: Mapping[str, dict[str, Any]] | None = None,
+) -> dict[str, AnyAdapter]:
+    """Instantiate each adapter with settings from syndicate.toml, the environment and .env."""
+    adapters: dict[str, AnyAdapter] = {}
+    for name in names:
+        cls = registry.get(name)
+        settings = cls.settings_model.load(
+            config.adapter_table(name), site_root / ".env", (overrides or {}).get(name))
+        for field in settings.secret_fields():
+            secret = getattr(settings, field)
+            if secret is not None:
+                redact.register(secret.get_secret_value())
+        adapters[name] = cls(settings)
+    return adapters
+
+
+def require_credentials(adapters: Mapping[str, AnyAdapter], *, explicit: bool) -> dict[str, AnyAdapter]:
+    """Keep the adapters that can push; if the user named platforms, missing settings are errors."""
+    ready: dict[str, AnyAdapter] = {}
+    problems: list[str] = []
+    for name, adapter in adapters.items():
+        missing = adapter.settings.missing()
+        if missing:
+            problems.append(f"{name}: set {', '.join(missing)}")
+        else:
+            ready[name] = adapter
+    if (explicit and problems) or not ready:
+        hint = " (see .env.example, or try it with --sandbox)"
+        raise ConfigError("; ".join(problems) + hint if problems else "no platform enabled" + hint)
+    return ready
+
+
+def payload_for(adapter: AnyAdapter, post: Post, config: SyndicateConfig) -> Payload:
+    """The exact payload ``adapter`` would send for ``post``: overrides, site parts, render."""
+    from syndicate.tailor import tailor
+
+    tailored = tailor(post.for_platform(adapter.name), adapter.name, config.parts_for(adapter.name))
+    return adapter.render(tailored)
+
+
+def config_fingerprint(adapter: AnyAdapter, config: SyndicateConfig) -> str:
+    """A hash of everything besides the post that shapes the payload (non-secret only).
+
+    When it changes, unchanged posts are rendered again to see if their payload moved.
+    syndicate's own version is deliberately left out: upgrading syndicate must not edit
+    every old post on every platform; a post is re-rendered when it or its settings change.
+    """
+    import hashlib
+    import json
+
+    settings = adapter.settings.model_dump(mode="json", exclude=set(adapter.settings.secret_fields()))
+    blob = json.dumps(
+        {"settings": settings,
+         "parts": config.parts_for(adapter.name).model_dump(mode="json")},
+        sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
