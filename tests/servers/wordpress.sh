@@ -49,12 +49,22 @@ running_pid() {
     printf '%s' "$pid"
 }
 
-# The pid is that of the session leader, so it is also the process group id. (Right after
-# the fork the child's command line is still this script's, so callers poll with kill -0.)
+# Alive and not a zombie: pid 1 on some machines is slow to reap orphans (seconds).
+alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ -n $state && $state != Z ]]
+}
+
+# The recorded pid is the new session's leader, so it is also the process group id. The
+# leader writes its own pid before exec'ing the server: right even if setsid had to fork.
 start_group() {  # start_group NAME LOGFILE CMD... : own session/process group, pid recorded
-    local name=$1 logf=$2; shift 2
-    setsid "$@" >>"$logf" 2>&1 </dev/null &
-    printf '%s' "$!" >"$D/$name.pid"
+    local name=$1 logf=$2 i; shift 2
+    rm -f "$D/$name.pid"
+    setsid bash -c 'printf "%s" "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
+        "$D/$name.pid" "$@" >>"$logf" 2>&1 </dev/null &
+    for ((i = 0; i < 50; i++)); do [[ -s $D/$name.pid ]] && return 0; sleep 0.1; done
+    die "could not start $name (log: $logf)"
 }
 
 stop_group() {
@@ -62,10 +72,10 @@ stop_group() {
     if ! pid=$(running_pid "$name"); then rm -f "$D/$name.pid"; return 0; fi
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 150; i++)); do
-        kill -0 "$pid" 2>/dev/null || break
+        alive "$pid" || break
         sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
         log "$name (pgid $pid) did not stop in 15 s; sending KILL"
         kill -KILL -- "-$pid" 2>/dev/null || true
     fi
@@ -180,7 +190,7 @@ start_mariadb() {
     for ((i = 0; i < 300; i++)); do
         [[ -S $sock ]] && mariadb-admin --no-defaults --socket="$sock" -u "$(id -un)" ping \
             >/dev/null 2>&1 && return 0
-        kill -0 "$(<"$D/mariadb.pid")" 2>/dev/null || break
+        alive "$(<"$D/mariadb.pid")" || break
         sleep 0.1
     done
     tail -n 20 "$D/mariadb.log" >&2 || true
@@ -242,7 +252,7 @@ wait_ready() {
     for ((i = 0; i < READY_TIMEOUT * 10; i++)); do
         code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
         [[ $code == 200 ]] && return 0
-        kill -0 "$(<"$D/php.pid")" 2>/dev/null || break
+        alive "$(<"$D/php.pid")" || break
         sleep 0.1
     done
     tail -n 20 "$D/php.log" >&2 || true
