@@ -246,3 +246,39 @@ def test_trash_then_force_delete(wp: httpx.Client, tag_suffix: str) -> None:
     assert r.status_code == 200
     assert r.json()["deleted"] is True
     assert r.json()["previous"]["id"] == post["id"]
+
+
+def test_non_ascii_post_slug_is_percent_encoded(wp: httpx.Client, tag_suffix: str) -> None:
+    post = wp.post("/wp/v2/posts", json={"title": f"小米 {tag_suffix}", "status": "publish"}).json()
+    assert post["slug"] == f"%e5%b0%8f%e7%b1%b3-{tag_suffix}"
+    assert post["link"].endswith(f"/%e5%b0%8f%e7%b1%b3-{tag_suffix}/")
+    found = wp.get("/wp/v2/posts", params={"slug": f"小米-{tag_suffix}", "status": "any"}).json()
+    assert [p["id"] for p in found] == [post["id"]]
+
+
+def test_tag_names_compare_case_insensitively(wp: httpx.Client, tag_suffix: str) -> None:
+    first = wp.post("/wp/v2/tags", json={"name": f"Case-{tag_suffix}"}).json()
+    r = wp.post("/wp/v2/tags", json={"name": f"case-{tag_suffix}"})
+    assert error(r) == (400, "term_exists", 400)
+    assert r.json()["data"]["term_id"] == first["id"]
+
+
+def test_unknown_ids_only_leave_categories_empty(wp: httpx.Client) -> None:
+    r = wp.post("/wp/v2/posts", json={"title": "c", "categories": [987654321]})
+    assert r.status_code == 201
+    assert r.json()["categories"] == []
+    assert wp.post("/wp/v2/posts", json={"title": "d"}).json()["categories"] == [1]
+
+
+def test_missing_featured_media_is_ignored(wp: httpx.Client) -> None:
+    r = wp.post("/wp/v2/posts", json={"title": "f", "featured_media": 987654321})
+    assert r.status_code == 201
+    assert r.json()["featured_media"] == 0
+
+
+def test_utf8_file_name_upload(wp: httpx.Client, tag_suffix: str) -> None:
+    disposition = f'attachment; filename="封面-{tag_suffix}.png"'.encode()
+    r = wp.post("/wp/v2/media", content=PNG,
+                headers={"Content-Type": "image/png", "Content-Disposition": disposition})
+    assert r.status_code == 201
+    assert r.json()["source_url"].endswith(f"/封面-{tag_suffix}.png")
