@@ -1,0 +1,23 @@
+"""Shared test setup: the real-WordPress plugin and paths to the bundled example blog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["tests.realwp"]
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_BLOG = ROOT / "examples" / "blog"
+SEED_POST = EXAMPLE_BLOG / "_posts" / "想法" / "2021-01-28-xiaomi.md"
+
+
+@pytest.fixture
+def example_blog(tmp_path: Path) -> Path:
+    """A private copy of the example blog, so a test may write its state file or edit posts."""
+    import shutil
+
+    target = tmp_path / "blog"
+    shutil.copytree(EXAMPLE_BLOG, target, ignore=shutil.ignore_patterns(".syndicate"))
+    return target
