@@ -88,6 +88,120 @@ def preview(
     raise typer.Exit(code)
 
 
+@app.command()
+@guarded
+def plan(site: SiteOpt = Path("."), platform: PlatformOpt = None, post: PostOpt = None,
+         json_out: JsonOpt = False) -> None:
+    """List what a push would do: create, update, skip (why), blocked (why), reconcile, uncertain."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.plan(site, platform, post, json_out=json_out))
+
+
+@app.command()
+@guarded
+def push(
+    site: SiteOpt = Path("."),
+    platform: PlatformOpt = None,
+    post: PostOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and preview; send nothing.")] = False,
+    sandbox: Annotated[bool, typer.Option(
+        "--sandbox", help="Publish to built-in fakes of every platform (no accounts needed).")] = False,
+    json_out: JsonOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Publish every new or changed post to every configured platform, with retries."""
+    from syndicate import commands
+
+    setup_logging(verbose)
+    raise typer.Exit(commands.push(site, platform, post, dry_run=dry_run, sandbox=sandbox,
+                                   json_out=json_out))
+
+
+@app.command()
+@guarded
+def status(site: SiteOpt = Path("."), json_out: JsonOpt = False) -> None:
+    """What is published where, with URLs, from the state file."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.status(site, json_out=json_out))
+
+
+@app.command()
+@guarded
+def check(site: SiteOpt = Path("."), platform: PlatformOpt = None,
+          sandbox: Annotated[bool, typer.Option("--sandbox")] = False) -> None:
+    """Verify credentials and settings for each platform, without posting anything."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.check(site, platform, sandbox=sandbox))
+
+
+@app.command()
+@guarded
+def resolve(
+    site: SiteOpt = Path("."),
+    post: Annotated[str | None, typer.Argument(help="Post key of an uncertain entry.")] = None,
+    platform: Annotated[str | None, typer.Argument(help="Platform of that entry.")] = None,
+    published: Annotated[str | None, typer.Option(
+        "--published", help="It did go out: its URL (or id) on the platform.")] = None,
+    retry: Annotated[bool, typer.Option("--retry", help="It did not go out: send it again.")] = False,
+) -> None:
+    """Settle entries left uncertain by a timeout on a platform that cannot be searched."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.resolve(site, post, platform, published=published, retry=retry))
+
+
+@app.command()
+@guarded
+def init(site: SiteOpt = Path("."), platform: PlatformOpt = None) -> None:
+    """Write a starter syndicate.toml and record every existing post as already published."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.init(site, platform))
+
+
+@app.command()
+@guarded
+def sandbox(
+    directory: Annotated[Path, typer.Option("--dir", help="Keep what the fakes hold here.")] = Path(".syndicate-sandbox"),
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free).")] = 8765,
+    faults: Annotated[float, typer.Option("--faults", min=0.0, max=1.0,
+                                          help="Share of write requests that fail at random.")] = 0.0,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for the fault plan.")] = None,
+    latency: Annotated[float, typer.Option("--latency", min=0.0, help="Added latency per request, ms.")] = 0.0,
+) -> None:
+    """Serve fakes of every platform on 127.0.0.1; prints the settings that point syndicate at them."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.sandbox(directory, port=port, faults=faults, seed=seed,
+                                      latency_ms=latency))
+
+
+@app.command(name="ci")
+@guarded
+def ci_command(
+    site: SiteOpt = Path("."),
+    platform: PlatformOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
+    commit_state: Annotated[bool, typer.Option("--commit-state/--no-commit-state")] = True,
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="For tests: use the built-in fakes.")] = False,
+) -> None:
+    """Run inside GitHub Actions: decide from the event what to do, summarise, commit the state."""
+    from syndicate.gha.run import run_ci
+
+    setup_logging(False)
+    raise typer.Exit(run_ci(site, platform, dry_run=dry_run, commit_state=commit_state,
+                            sandbox=sandbox))
+
+
 def main() -> None:
     app()
 
