@@ -62,7 +62,7 @@ start_group() {  # start_group NAME LOGFILE CMD... : own session/process group, 
     local name=$1 logf=$2 i; shift 2
     rm -f "$D/$name.pid"
     setsid bash -c 'printf "%s" "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
-        "$D/$name.pid" "$@" >>"$logf" 2>&1 </dev/null &
+        "$D/$name.pid" "$@" >>"$logf" 2>&1 </dev/null 9>&- &
     for ((i = 0; i < 50; i++)); do [[ -s $D/$name.pid ]] && return 0; sleep 0.1; done
     die "could not start $name (log: $logf)"
 }
@@ -106,13 +106,22 @@ ensure_packages() {
 
 ensure_core_files() {
     [[ -f $D/wordpress/wp-includes/version.php ]] && return 0
-    log "fetching WordPress core files (apt-get download wordpress)"
-    local tmp
+    # The .deb is kept in a cache, so a second data dir (the script's own lifecycle test)
+    # sets up without touching the network.
+    local cache=${SYNDICATE_WP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/syndicate-wp} tmp deb
+    mkdir -p "$cache"
+    deb=$(find "$cache" -maxdepth 1 -name 'wordpress_*.deb' -print -quit)
+    if [[ -z $deb ]]; then
+        log "fetching WordPress core files (apt-get download wordpress)"
+        (cd "$cache" && apt-get -o APT::Sandbox::User=root download wordpress >&2) || {
+            apt-get update -qq >&2 &&
+                (cd "$cache" && apt-get -o APT::Sandbox::User=root download wordpress >&2)
+        }
+        deb=$(find "$cache" -maxdepth 1 -name 'wordpress_*.deb' -print -quit)
+        [[ -n $deb ]] || die "apt-get download wordpress produced no .deb in $cache"
+    fi
     tmp=$(mktemp -d "$D/unpack.XXXXXX")
-    (cd "$tmp" && apt-get -o APT::Sandbox::User=root download wordpress >&2) || {
-        apt-get update -qq >&2 && (cd "$tmp" && apt-get -o APT::Sandbox::User=root download wordpress >&2)
-    }
-    dpkg-deb -x "$tmp"/wordpress_*.deb "$tmp/root"
+    dpkg-deb -x "$deb" "$tmp/root"
     rm -rf "$D/wordpress"
     mv "$tmp/root$DEBIAN_WP_ROOT" "$D/wordpress"
     # Debian swaps bundled libraries for relative links into /usr/share/{php,javascript}; they
@@ -225,14 +234,20 @@ install_site() {
     mv "$D/credentials.env.tmp" "$D/credentials.env"
 }
 
+# The port is kept across restarts (a developer's exported BASE_URL stays valid) unless
+# something else took it meanwhile; wp-config.php reads DATA_DIR/port on every request.
 pick_port() {
-    [[ -s $D/port ]] && return 0
+    running_pid php >/dev/null && return 0
     if [[ -n ${SYNDICATE_WP_PORT:-} ]]; then
         printf '%s' "$SYNDICATE_WP_PORT" >"$D/port"
-    else
-        php -r '$s = stream_socket_server("tcp://127.0.0.1:0");
-                echo substr(strrchr(stream_socket_get_name($s, false), ":"), 1);' >"$D/port"
+        return 0
     fi
+    if [[ -s $D/port ]] && php -r 'exit(@stream_socket_server("tcp://127.0.0.1:" . $argv[1]) ? 0 : 1);' \
+        "$(<"$D/port")"; then
+        return 0
+    fi
+    php -r '$s = stream_socket_server("tcp://127.0.0.1:0");
+            echo substr(strrchr(stream_socket_get_name($s, false), ":"), 1);' >"$D/port"
 }
 
 start_php() {
@@ -266,10 +281,18 @@ print_env() {
     cat "$D/credentials.env"
 }
 
+# One `up`/`down` at a time per data dir (two test sessions may start together). The
+# servers are started with fd 9 closed, so they never hold the lock.
+lock() {
+    exec 9>"$D/.lock"
+    flock -w "$((READY_TIMEOUT + 600))" 9 || die "timed out waiting for the lock on $D"
+}
+
 case $cmd in
 up)
     mkdir -p "$D"
     D=$(cd "$D" && pwd)
+    lock
     if running_pid php >/dev/null && running_pid mariadb >/dev/null && [[ -s $D/credentials.env ]]; then
         print_env; exit 0
     fi
@@ -290,6 +313,7 @@ env)
     ;;
 down)
     D=$(cd "$D" 2>/dev/null && pwd) || exit 0
+    lock
     stop_group php
     stop_group mariadb
     ;;
