@@ -15,16 +15,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.realwp import SCRIPT, parse_exports
+
 pytestmark = pytest.mark.real_wordpress
-
-# Not imported from tests.realwp: importing a pytest plugin module before pytest registers
-# it would keep pytest from rewriting its asserts.
-SCRIPT = Path(__file__).parent / "servers" / "wordpress.sh"
-
-
-def parse_exports(text: str) -> dict[str, str]:
-    pairs = (line.removeprefix("export ").partition("=") for line in text.splitlines())
-    return {name: value for name, _, value in pairs}
 
 
 def run(action: str, data_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -10,15 +10,13 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 import pytest
 
-if TYPE_CHECKING:  # imported by pytest as a plugin below; importing it here too would
-    from tests.realwp import RealWordPress  # stop pytest from rewriting its asserts
+from tests.realwp import RealWordPress
 
-pytest_plugins = ["tests.realwp"]
 pytestmark = pytest.mark.real_wordpress
 
 # A valid 1x1 PNG: the smallest upload WordPress accepts as an image.
