@@ -277,6 +277,6 @@ def test_missing_featured_media_is_ignored(wp: httpx.Client) -> None:
 def test_utf8_file_name_upload(wp: httpx.Client, tag_suffix: str) -> None:
     disposition = f'attachment; filename="封面-{tag_suffix}.png"'.encode()
     r = wp.post("/wp/v2/media", content=PNG,
-                headers={"Content-Type": "image/png", "Content-Disposition": disposition})
+                headers={b"Content-Type": b"image/png", b"Content-Disposition": disposition})
     assert r.status_code == 201
     assert r.json()["source_url"].endswith(f"/封面-{tag_suffix}.png")
