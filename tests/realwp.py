@@ -2,8 +2,9 @@
 
 Register it from ``tests/conftest.py`` with ``pytest_plugins = ["tests.realwp"]``.
 
-The fixture ``real_wordpress`` (session scope) reuses a server the environment already
-points at (``SYNDICATE_WORDPRESS__BASE_URL`` answering on ``/wp-json/``), else runs
+The fixture ``real_wordpress`` (session scope) reuses a loopback server the environment
+already points at (``SYNDICATE_WORDPRESS__BASE_URL`` on 127.0.0.1/localhost answering on
+``/wp-json/``; a non-loopback URL is ignored, so tests never post to a real blog), else runs
 ``tests/servers/wordpress.sh up`` and stops the server at the end of the session -- but
 only if this session started it, so a developer's long-running server survives. Set
 ``SYNDICATE_WP_KEEP=1`` to leave a server this session started running for the next run.
@@ -26,6 +27,7 @@ import pytest
 SCRIPT = Path(__file__).parent / "servers" / "wordpress.sh"
 UP_TIMEOUT_S = 600.0
 """A cold machine installs Debian packages first (~20-30 s here); generous for slow mirrors."""
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ def from_environment(env: dict[str, str]) -> RealWordPress | None:
     password = env.get("SYNDICATE_WORDPRESS__APP_PASSWORD", "")
     if not (base and user and password):
         return None
+    if httpx.URL(base).host not in LOOPBACK_HOSTS:
+        return None  # never write test posts to a real site someone exported credentials for
     try:
         answered = httpx.get(f"{base}/wp-json/", timeout=3.0).status_code == 200
     except httpx.HTTPError:
