@@ -20,7 +20,8 @@ readonly PACKAGES=(php-cli php-mysql php-gd php-xml php-mbstring php-curl php-zi
                    libjs-underscore libjs-cropper mariadb-server mariadb-client)
 readonly DEBIAN_WP_ROOT=/usr/share/wordpress
 readonly READY_TIMEOUT=${SYNDICATE_WP_READY_TIMEOUT:-60}
-readonly HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HERE
 
 cmd=${1:-}
 D=${2:-${SYNDICATE_WP_DIR:-/tmp/syndicate-wp}}
@@ -61,6 +62,7 @@ alive() {
 start_group() {  # start_group NAME LOGFILE CMD... : own session/process group, pid recorded
     local name=$1 logf=$2 i; shift 2
     rm -f "$D/$name.pid"
+    # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
     setsid bash -c 'printf "%s" "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
         "$D/$name.pid" "$@" >>"$logf" 2>&1 </dev/null 9>&- &
     for ((i = 0; i < 50; i++)); do [[ -s $D/$name.pid ]] && return 0; sleep 0.1; done
@@ -242,10 +244,12 @@ pick_port() {
         printf '%s' "$SYNDICATE_WP_PORT" >"$D/port"
         return 0
     fi
+    # shellcheck disable=SC2016  # PHP code, not shell
     if [[ -s $D/port ]] && php -r 'exit(@stream_socket_server("tcp://127.0.0.1:" . $argv[1]) ? 0 : 1);' \
         "$(<"$D/port")"; then
         return 0
     fi
+    # shellcheck disable=SC2016
     php -r '$s = stream_socket_server("tcp://127.0.0.1:0");
             echo substr(strrchr(stream_socket_get_name($s, false), ":"), 1);' >"$D/port"
 }
