@@ -5,9 +5,10 @@ Register it from ``tests/conftest.py`` with ``pytest_plugins = ["tests.realwp"]`
 The fixture ``real_wordpress`` (session scope) reuses a loopback server the environment
 already points at (``SYNDICATE_WORDPRESS__BASE_URL`` on 127.0.0.1/localhost answering on
 ``/wp-json/``; a non-loopback URL is ignored, so tests never post to a real blog), else runs
-``tests/servers/wordpress.sh up`` and stops the server at the end of the session -- but
-only if this session started it, so a developer's long-running server survives. Set
-``SYNDICATE_WP_KEEP=1`` to leave a server this session started running for the next run.
+``tests/servers/wordpress.sh up`` (data dir ``$SYNDICATE_WP_DIR`` or /tmp/syndicate-wp).
+The last test session using it stops it, and only if a test session started it, so a
+developer's long-running server survives and concurrent runs do not pull the server from
+under each other. ``SYNDICATE_WP_KEEP=1`` leaves a server tests started running.
 
 If the script fails the fixture *fails* with the script's output: a test that needs the
 real server and silently skips would hide exactly the regressions it exists to catch.
@@ -15,9 +16,11 @@ real server and silently skips would hide exactly the regressions it exists to c
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,16 +78,65 @@ def from_environment(env: dict[str, str]) -> RealWordPress | None:
     return RealWordPress(base, user, password) if answered else None
 
 
-def _run(action: str) -> subprocess.CompletedProcess[str]:
+def data_dir() -> Path:
+    """The script's data dir (same default as wordpress.sh)."""
+    return Path(os.environ.get("SYNDICATE_WP_DIR") or "/tmp/syndicate-wp")
+
+
+def _run(action: str, where: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(SCRIPT), action], capture_output=True, text=True, timeout=UP_TIMEOUT_S, check=False
+        [str(SCRIPT), action, str(where)],
+        capture_output=True, text=True, timeout=UP_TIMEOUT_S, check=False,
     )
 
 
-def _server_from_script() -> tuple[RealWordPress, bool]:
-    """Start (or find) the script's server; the flag says whether this call started it."""
-    already = _run("env")
-    result = already if already.returncode == 0 else _run("up")
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Leases:
+    """Which pytest sessions use the script's server, so the last one out stops it.
+
+    Several engineers' test runs share one machine: a session that started the server must
+    not stop it under another session still using it. Each session holds a lease file named
+    by its pid; the server is stopped when the last lease goes, and only if a test session
+    (not a developer by hand) started it. All decisions happen under one file lock.
+    """
+
+    def __init__(self, where: Path) -> None:
+        self.dir = where / "leases"
+        self.marker = where / "started-by-tests"
+        self.lockfile = where / ".leases.lock"
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        with self.lockfile.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def take(self) -> None:
+        (self.dir / str(os.getpid())).touch()
+
+    def release(self) -> bool:
+        """Drop this session's lease (and dead ones); True if nobody holds one any more."""
+        (self.dir / str(os.getpid())).unlink(missing_ok=True)
+        for lease in self.dir.iterdir():
+            if not (lease.name.isdigit() and _pid_alive(int(lease.name))):
+                lease.unlink(missing_ok=True)
+        return not any(self.dir.iterdir())
+
+
+def _exports_or_fail(result: subprocess.CompletedProcess[str]) -> RealWordPress:
     if result.returncode != 0:
         pytest.fail(
             f"tests/servers/wordpress.sh up failed (exit {result.returncode}):\n"
@@ -99,7 +151,7 @@ def _server_from_script() -> tuple[RealWordPress, bool]:
     )
     if not all((server.base_url, server.username, server.app_password)):
         pytest.fail(f"wordpress.sh printed no usable exports:\n{result.stdout}", pytrace=False)
-    return server, already.returncode != 0
+    return server
 
 
 @pytest.fixture(scope="session")
@@ -109,9 +161,24 @@ def real_wordpress() -> Iterator[RealWordPress]:
     if existing is not None:
         yield existing
         return
-    server, started = _server_from_script()
+    where = data_dir()
+    where.mkdir(parents=True, exist_ok=True)
+    leases = Leases(where)
+    with leases.locked():
+        leases.take()
+        result = _run("env", where)
+        if result.returncode != 0:
+            result = _run("up", where)
+            if result.returncode == 0:
+                leases.marker.touch()
+        if result.returncode != 0:
+            leases.release()
+        server = _exports_or_fail(result)
     try:
         yield server
     finally:
-        if started and os.environ.get("SYNDICATE_WP_KEEP") != "1":
-            _run("down")
+        with leases.locked():
+            if (leases.release() and leases.marker.exists()
+                    and os.environ.get("SYNDICATE_WP_KEEP") != "1"):
+                _run("down", where)
+                leases.marker.unlink(missing_ok=True)
