@@ -1,0 +1,239 @@
+"""One set of WordPress REST calls against the real server and against FakeWordPress.
+
+Each test runs once per side -- ``real`` (tests/servers/wordpress.sh, WordPress 6.1) and,
+once it exists, ``fake`` (syndicate.sandbox.wordpress) -- and asserts only what every side
+must answer alike, so the fake cannot drift from the platform it stands in for. The
+real server's exact answers are in tests/servers/README.md ("Observed facts").
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.realwp import RealWordPress
+
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg=="
+)
+
+
+@dataclass
+class Side:
+    """One WordPress to talk to: clients rooted at ``/wp-json``."""
+
+    name: str
+    wp: httpx.Client
+    anon: httpx.Client
+    username: str
+    password: str
+    no_app_passwords: httpx.Client
+    """Sends the right credentials to a site where Application Passwords are unavailable."""
+
+
+def side_over_transport(name: str, transport: httpx.BaseTransport,
+                        no_app_passwords: httpx.BaseTransport,
+                        username: str, password: str) -> Iterator[Side]:
+    """A side served in-process, e.g. a fake: ``transport`` answers requests whose path
+    starts at ``/wp-json``; ``no_app_passwords`` is the same site with Application
+    Passwords unavailable (non-local over http)."""
+    base = "http://wordpress.invalid/wp-json"
+    with (
+        httpx.Client(base_url=base, transport=transport, auth=(username, password)) as wp,
+        httpx.Client(base_url=base, transport=transport) as anon,
+        httpx.Client(base_url=base, transport=no_app_passwords, auth=(username, password)) as off,
+    ):
+        yield Side(name, wp, anon, username, password, off)
+
+
+def real_side(real: RealWordPress) -> Iterator[Side]:
+    with (
+        httpx.Client(base_url=real.api, auth=real.auth, timeout=30) as wp,
+        httpx.Client(base_url=real.api, timeout=30) as anon,
+        httpx.Client(base_url=real.api, auth=real.auth, timeout=30,
+                     headers={"X-Syndicate-WP-Environment": "production"}) as off,
+    ):
+        yield Side("real", wp, anon, real.username, real.app_password, off)
+
+
+# The fake side joins once syndicate/sandbox/wordpress.py exists: add pytest.param("fake")
+# to SIDES and, in `side`, yield from side_over_transport("fake",
+# httpx.MockTransport(lambda r: fake.handle(r, r.url.path)), <the same fake with its
+# "HTTPS or local" switch off>, user, password).
+SIDES = [pytest.param("real", marks=pytest.mark.real_wordpress)]
+
+
+@pytest.fixture(params=SIDES)
+def side(request: pytest.FixtureRequest) -> Iterator[Side]:
+    yield from real_side(request.getfixturevalue("real_wordpress"))
+
+
+@pytest.fixture
+def u() -> str:
+    return uuid.uuid4().hex[:10]
+
+
+def err(r: httpx.Response) -> tuple[int, str]:
+    body: dict[str, Any] = r.json()
+    assert isinstance(body["code"], str) and isinstance(body["message"], str)
+    assert body["data"]["status"] == r.status_code
+    return r.status_code, body["code"]
+
+
+def new_tag(side: Side, name: str) -> int:
+    r = side.wp.post("/wp/v2/tags", json={"name": name})
+    assert r.status_code == 201
+    tag_id: int = r.json()["id"]
+    return tag_id
+
+
+def test_create_post_with_everything(side: Side, u: str) -> None:
+    tags = [new_tag(side, f"小米-{u}"), new_tag(side, f"phone-{u}")]
+    cat = side.wp.post("/wp/v2/categories", json={"name": f"想法-{u}"})
+    assert cat.status_code == 201
+    body = {
+        "title": f"小米手机 {u}",
+        "content": "<p>你好，<code>a &lt; b</code></p>\n<pre><code>x = 1\n</code></pre>",
+        "excerpt": "摘要",
+        "status": "publish",
+        "slug": f"xiaomi-{u}",
+        "tags": tags,
+        "categories": [cat.json()["id"]],
+    }
+    r = side.wp.post("/wp/v2/posts", json=body)
+    assert r.status_code == 201
+    post = r.json()
+    assert r.headers["location"].endswith(f"/wp/v2/posts/{post['id']}")
+    assert post["title"]["raw"] == body["title"]
+    assert post["content"]["raw"] == body["content"]
+    assert post["excerpt"]["raw"] == body["excerpt"]
+    assert (post["status"], post["slug"]) == ("publish", f"xiaomi-{u}")
+    assert sorted(post["tags"]) == sorted(tags)
+    assert post["categories"] == [cat.json()["id"]]
+    assert post["link"].endswith(f"/xiaomi-{u}/")
+
+
+def test_draft_without_slug(side: Side, u: str) -> None:
+    post = side.wp.post("/wp/v2/posts", json={"title": f"No slug {u}"}).json()
+    assert (post["status"], post["slug"]) == ("draft", "")
+
+
+def test_same_slug_gets_suffix(side: Side, u: str) -> None:
+    slugs = [side.wp.post("/wp/v2/posts", json={"title": "t", "slug": f"s-{u}", "status": s}
+                          ).json()["slug"] for s in ("draft", "draft", "publish")]
+    assert slugs == [f"s-{u}", f"s-{u}-2", f"s-{u}-3"]
+
+
+def test_find_by_slug_with_status_any(side: Side, u: str) -> None:
+    created = side.wp.post("/wp/v2/posts", json={"title": "f", "slug": f"f-{u}"}).json()
+    assert side.wp.get("/wp/v2/posts", params={"slug": f"f-{u}"}).json() == []
+    r = side.wp.get("/wp/v2/posts", params={"slug": f"f-{u}", "status": "any", "context": "edit"})
+    assert r.status_code == 200
+    assert [(p["id"], p["status"]) for p in r.json()] == [(created["id"], "draft")]
+    assert r.headers["x-wp-total"] == "1"
+    none = side.wp.get("/wp/v2/posts", params={"slug": f"nothing-{u}", "status": "any"})
+    assert (none.status_code, none.json(), none.headers["x-wp-total"]) == (200, [], "0")
+
+
+def test_update_is_partial(side: Side, u: str) -> None:
+    post = side.wp.post("/wp/v2/posts", json={"title": "old", "content": "<p>body</p>",
+                                              "excerpt": "e", "slug": f"up-{u}"}).json()
+    r = side.wp.post(f"/wp/v2/posts/{post['id']}", json={"title": "新", "status": "publish"})
+    assert r.status_code == 200
+    updated = r.json()
+    assert updated["id"] == post["id"]
+    assert (updated["title"]["raw"], updated["status"]) == ("新", "publish")
+    assert (updated["content"]["raw"], updated["excerpt"]["raw"]) == ("<p>body</p>", "e")
+    assert updated["slug"] == f"up-{u}"
+
+
+def test_tags_replace_on_update(side: Side, u: str) -> None:
+    a, b = new_tag(side, f"a-{u}"), new_tag(side, f"b-{u}")
+    post = side.wp.post("/wp/v2/posts", json={"title": "t", "tags": [a]}).json()
+    assert side.wp.post(f"/wp/v2/posts/{post['id']}", json={"tags": [b]}).json()["tags"] == [b]
+
+
+def test_unknown_term_ids_dropped(side: Side, u: str) -> None:
+    tag = new_tag(side, f"k-{u}")
+    r = side.wp.post("/wp/v2/posts", json={"title": "t", "tags": [tag, 987654321]})
+    assert (r.status_code, r.json()["tags"]) == (201, [tag])
+    r = side.wp.post("/wp/v2/posts", json={"title": "t", "tags": ["not-an-id"]})
+    assert err(r) == (400, "rest_invalid_param")
+
+
+def test_duplicate_tag_gives_term_id(side: Side, u: str) -> None:
+    first = new_tag(side, f"dup-{u}")
+    r = side.wp.post("/wp/v2/tags", json={"name": f"dup-{u}"})
+    assert err(r) == (400, "term_exists")
+    assert r.json()["data"]["term_id"] == first
+    found = side.wp.get("/wp/v2/tags", params={"slug": f"dup-{u}"}).json()
+    assert [t["id"] for t in found] == [first]
+
+
+def test_featured_image(side: Side, u: str) -> None:
+    r = side.wp.post("/wp/v2/media", content=PNG, headers={
+        "Content-Type": "image/png", "Content-Disposition": f'attachment; filename="c-{u}.png"'})
+    assert r.status_code == 201
+    media = r.json()
+    assert r.headers["location"].endswith(f"/wp/v2/media/{media['id']}")
+    assert (media["mime_type"], media["media_type"]) == ("image/png", "image")
+    assert media["source_url"].endswith(f"/c-{u}.png")
+    post = side.wp.post("/wp/v2/posts", json={"title": "t", "featured_media": media["id"]})
+    assert (post.status_code, post.json()["featured_media"]) == (201, media["id"])
+
+
+def test_media_errors(side: Side) -> None:
+    cd = {"Content-Disposition": 'attachment; filename="a.png"'}
+    assert err(side.wp.post("/wp/v2/media", content=PNG, headers={"Content-Type": "image/png"})
+               ) == (400, "rest_upload_no_content_disposition")
+    assert err(side.wp.post("/wp/v2/media", content=PNG, headers=cd)) == (
+        400, "rest_upload_no_content_type")
+
+
+def test_wrong_password_is_401(side: Side) -> None:
+    r = side.anon.get("/wp/v2/users/me", auth=(side.username, "A" * 24))
+    assert err(r)[0] == 401
+    r = side.anon.post("/wp/v2/posts", json={"title": "x"}, auth=(side.username, "A" * 24))
+    assert err(r)[0] == 401
+
+
+def test_right_password_with_spaces(side: Side) -> None:
+    spaced = " ".join(side.password[i:i + 4] for i in range(0, len(side.password), 4))
+    assert side.anon.get("/wp/v2/users/me", auth=(side.username, spaced)).status_code == 200
+
+
+def test_credentials_ignored_without_application_passwords(side: Side) -> None:
+    r = side.no_app_passwords.post("/wp/v2/posts", json={"title": "never"})
+    assert err(r) == (401, "rest_cannot_create")
+
+
+def test_anonymous_create_is_401(side: Side) -> None:
+    assert err(side.anon.post("/wp/v2/posts", json={"title": "x"})) == (401, "rest_cannot_create")
+
+
+def test_error_shapes(side: Side) -> None:
+    assert err(side.wp.post("/wp/v2/posts", json={"title": "x", "status": "bogus"})) == (
+        400, "rest_invalid_param")
+    assert err(side.wp.post("/wp/v2/posts", json={"title": "", "content": ""})) == (
+        400, "empty_content")
+    assert err(side.wp.get("/wp/v2/posts/987654321")) == (404, "rest_post_invalid_id")
+    assert err(side.wp.post("/wp/v2/posts/987654321", json={"title": "x"})) == (
+        404, "rest_post_invalid_id")
+    assert err(side.wp.get("/wp/v2/per-chance")) == (404, "rest_no_route")
+
+
+def test_trash_and_force_delete(side: Side, u: str) -> None:
+    post = side.wp.post("/wp/v2/posts", json={"title": "t", "slug": f"bin-{u}"}).json()
+    r = side.wp.delete(f"/wp/v2/posts/{post['id']}")
+    assert r.status_code == 200
+    assert (r.json()["status"], r.json()["slug"]) == ("trash", f"bin-{u}__trashed")
+    assert err(side.wp.delete(f"/wp/v2/posts/{post['id']}")) == (410, "rest_already_trashed")
+    r = side.wp.delete(f"/wp/v2/posts/{post['id']}", params={"force": "true"})
+    assert r.status_code == 200
+    assert (r.json()["deleted"], r.json()["previous"]["id"]) == (True, post["id"])
