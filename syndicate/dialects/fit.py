@@ -1,0 +1,107 @@
+"""Counting length the way each platform counts it, and cutting text to fit.
+
+Platforms disagree on what a "character" is: Telegram counts code points, X and
+Mastodon count graphemes with every URL as 23, Bluesky counts graphemes and bytes,
+JavaScript-backed APIs count UTF-16 units. Every limit in syndicate is checked here.
+
+Cutting rules, in order of preference: after a sentence end (``。！？.!?`` …), then at
+white space, then at any grapheme boundary — never inside a grapheme cluster (an
+emoji ZWJ sequence, a flag, a letter with combining marks) and never inside a URL.
+The link back to the original is never cut: it is appended after the ellipsis.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+import regex
+
+from syndicate.adapter import Unit
+
+URL = regex.compile(r"https?://[^\s<>\"'）」』】]+")
+GRAPHEME = regex.compile(r"\X")
+SENTENCE_END = regex.compile(r"[。！？!?…]+[」』”’）)]*|[.;；](?=\s|$)")
+SPACE = regex.compile(r"\s+")
+
+
+def count(text: str, unit: Unit, *, url_length: int | None = None) -> int:
+    """Length of ``text`` in ``unit``; with ``url_length`` every http(s) URL counts that much."""
+    if url_length is not None:
+        text = URL.sub(lambda _m: "x" * url_length, text)
+    if unit is Unit.CODEPOINTS:
+        return len(text)
+    if unit is Unit.UTF16:
+        return len(text.encode("utf-16-le")) // 2
+    if unit is Unit.BYTES:
+        return len(text.encode("utf-8"))
+    return len(GRAPHEME.findall(text))
+
+
+def cut_points(text: str) -> list[int]:
+    """Offsets where ``text`` may be cut: grapheme boundaries outside URLs."""
+    blocked = [(m.start(), m.end()) for m in URL.finditer(text)]
+    points = []
+    for match in GRAPHEME.finditer(text):
+        end = match.end()
+        if any(start < end < stop for start, stop in blocked):
+            continue
+        points.append(end)
+    return points
+
+
+def best_cut(text: str, limit_offset: int, points: list[int]) -> int:
+    """The nicest cut at or before ``limit_offset``: sentence end, then space, then any point."""
+    floor = limit_offset // 2
+    allowed = set(points)
+    sentence = [m.end() for m in SENTENCE_END.finditer(text, 0, limit_offset)
+                if floor <= m.end() <= limit_offset and m.end() in allowed]
+    if sentence:
+        return sentence[-1]
+    spaces = [m.start() for m in SPACE.finditer(text, 0, limit_offset)
+              if floor <= m.start() <= limit_offset and m.start() in allowed]
+    if spaces:
+        return spaces[-1]
+    index = bisect.bisect_right(points, limit_offset) - 1
+    return points[index] if index >= 0 else 0
+
+
+def fit_text(
+    text: str,
+    maximum: int,
+    unit: Unit,
+    *,
+    link: str | None = None,
+    url_length: int | None = None,
+    ellipsis: str = "…",
+) -> str:
+    """``text`` (plus a blank line and ``link``) shortened to at most ``maximum`` units.
+
+    Raises ValueError when even the link alone cannot fit: dropping the link back is
+    never an option.
+    """
+    tail = f"\n\n{link}" if link else ""
+    whole = text + tail
+    if count(whole, unit, url_length=url_length) <= maximum:
+        return whole
+    reserve = count(ellipsis + tail, unit, url_length=url_length)
+    if reserve > maximum:
+        if link and count(link, unit, url_length=url_length) <= maximum:
+            return link
+        raise ValueError(f"the link back alone is longer than the limit of {maximum}")
+    budget = maximum - reserve
+    points = cut_points(text)
+    # Largest cut whose prefix fits; prefix length only grows with the offset.
+    lo, hi = 0, len(points) - 1
+    fitting = 0
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if count(text[: points[mid]], unit, url_length=url_length) <= budget:
+            fitting = points[mid]
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    cut = best_cut(text, fitting, points) if fitting else 0
+    head = text[:cut].rstrip()
+    if not head:
+        return (ellipsis + tail).lstrip() if link is None else link
+    return head + ellipsis + tail

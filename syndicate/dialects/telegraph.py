@@ -1,0 +1,63 @@
+"""Canonical HTML → Telegraph's node tree (the ``content`` of createPage/editPage).
+
+Telegraph accepts only a short list of tags and the attributes href and src; its page
+limit (64 KB) is on the JSON-serialised content in UTF-8 bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from syndicate.dialects.telegram import table_text
+
+Node = str | dict[str, Any]
+TAGS = frozenset({"a", "aside", "b", "blockquote", "br", "code", "em", "figcaption", "figure",
+                  "h3", "h4", "hr", "i", "iframe", "img", "li", "ol", "p", "pre", "s", "strong",
+                  "u", "ul", "video"})
+RENAME = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4", "del": "s", "strike": "s",
+          "ins": "u", "center": "p", "div": "p", "section": "p", "article": "p"}
+DROP = frozenset({"script", "style", "noscript", "template"})
+
+
+def convert(node: Tag) -> list[Node]:
+    out: list[Node] = []
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString and str(child):
+                out.append(str(child))
+            continue
+        if not isinstance(child, Tag) or child.name in DROP:
+            continue
+        name = RENAME.get(child.name, child.name)
+        if name == "table":
+            out.append({"tag": "pre", "children": [table_text(child)]})
+            continue
+        children = convert(child)
+        if name not in TAGS:
+            out.extend(children)
+            continue
+        element: dict[str, Any] = {"tag": name}
+        attrs = {k: str(child.get(k)) for k in ("href", "src") if child.get(k)}
+        if attrs:
+            element["attrs"] = attrs
+        if children:
+            element["children"] = children
+        out.append(element)
+    return out
+
+
+def strip_blank(nodes: list[Node]) -> list[Node]:
+    return [n for n in nodes if not (isinstance(n, str) and not n.strip())]
+
+
+def to_nodes(html: str) -> list[Node]:
+    """Telegraph nodes for ``html``: allowed tags only, other tags unwrapped."""
+    return strip_blank(convert(BeautifulSoup(html, "html.parser")))
+
+
+def content_size(nodes: list[Node]) -> int:
+    """Bytes Telegraph counts against its 64 KB page limit."""
+    return len(json.dumps(nodes, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
