@@ -1,0 +1,68 @@
+"""The HTML pass after Markdown: absolute URLs, and nothing that only works on the site.
+
+Scripts, styles and empty widget blocks (like a donate button that a script fills in
+on the author's site) never reach a platform; comments go too, except syndicate's own
+region markers, which ``syndicate.tailor`` needs per platform.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+DROP = ("script", "style", "noscript", "template", "link", "meta")
+MEDIA = ("img", "video", "audio", "iframe", "embed", "object", "svg", "picture", "source", "hr",
+         "br", "input")
+URL_ATTRS = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src",
+             "iframe": "src", "embed": "src"}
+MARKER = re.compile(r"^\s*syndicate:(on|off)\b")
+KEEP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:")
+
+
+def absolute(url: str, page_url: str, site_url: str) -> str:
+    url = url.strip()
+    if not url or url.startswith(KEEP_SCHEMES):
+        return url
+    if url.startswith("//"):
+        return "https:" + url
+    if url.startswith("/"):
+        return site_url + url
+    return urljoin(page_url, url)
+
+
+def is_empty_widget(tag: Tag) -> bool:
+    if tag.name in MEDIA or tag.find(MEDIA):
+        return False
+    return not tag.get_text(strip=True)
+
+
+def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str | None]:
+    """Cleaned tree and the first image's absolute URL."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(DROP):
+        tag.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        if not MARKER.match(str(comment)):
+            comment.extract()
+    for tag in soup.find_all(True):
+        if tag.decomposed:
+            continue
+        attr = URL_ATTRS.get(tag.name)
+        if attr and tag.get(attr):
+            value = absolute(str(tag[attr]), page_url, site_url)
+            if value.startswith("javascript:"):
+                del tag[attr]
+            else:
+                tag[attr] = value
+        for name in list(tag.attrs):
+            if name.startswith("on"):
+                del tag[name]
+        if tag.name == "img" and tag.get("srcset"):
+            del tag["srcset"]
+    for tag in reversed(soup.find_all(["div", "center", "span", "p", "section", "aside", "figure"])):
+        if not tag.decomposed and is_empty_widget(tag):
+            tag.decompose()
+    first = soup.find("img", src=True)
+    return soup, (str(first["src"]) if first else None)
