@@ -1,0 +1,43 @@
+"""Sources read a site into Posts: Jekyll, Hugo, or a plain folder of Markdown.
+
+``open_site`` detects the kind (``[site] kind`` in syndicate.toml wins), then
+``Site.discover`` lists post files cheaply and ``Site.read`` turns one into a Post.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from syndicate.config import SyndicateConfig, load_config
+from syndicate.errors import ConfigError
+from syndicate.sources.site import Site, SourceFile
+
+__all__ = ["Site", "SourceFile", "open_site"]
+
+
+def open_site(root: Path, config: SyndicateConfig | None = None) -> Site:
+    """The site at ``root``; raises ConfigError if it cannot be used."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError(f"no such folder: {root}", key="--site")
+    root = root.resolve()
+    config = config if config is not None else load_config(root)
+    kind = config.site.kind
+    from syndicate.sources.hugo import HugoSite, find_hugo_config
+
+    hugo_config = find_hugo_config(root)
+    if kind == "jekyll" or (kind is None and ((root / "_config.yml").is_file()
+                                              or (root / "_config.yaml").is_file())):
+        from syndicate.sources.jekyll import JekyllSite
+
+        if not ((root / "_config.yml").is_file() or (root / "_config.yaml").is_file()):
+            raise ConfigError("a Jekyll site needs _config.yml; create it with at least "
+                              "'url: https://your.site'", source=str(root))
+        return JekyllSite(root, config)
+    if kind == "hugo" or (kind is None and hugo_config is not None):
+        if hugo_config is None:
+            raise ConfigError("a Hugo site needs hugo.toml (or config.toml)", source=str(root))
+        return HugoSite(root, config, hugo_config)
+    from syndicate.sources.folder import FolderSite
+
+    return FolderSite(root, config)

@@ -1,0 +1,117 @@
+"""Hugo sites: config in ``hugo.*``/``config.*``/``config/_default/``; pages under content/.
+
+A page's URL is ``/<section>/<slug>/`` unless ``permalinks`` gives a pattern for its
+section; front-matter ``slug`` replaces the last part and ``url`` the whole path. Page
+bundles (``post/x/index.md``) take the folder's name; ``_index.md`` list pages are not
+posts.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from syndicate.config import SyndicateConfig
+from syndicate.errors import ConfigError, SourceError
+from syndicate.sources import fields
+from syndicate.sources.permalink import date_parts, expand, hugo_urlize
+from syndicate.sources.site import Meta, Site, SourceFile, walk
+
+CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
+                "config.toml", "config.yaml", "config.yml", "config.json")
+
+
+def find_hugo_config(root: Path) -> Path | None:
+    for folder in (root, root / "config" / "_default"):
+        for name in CONFIG_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_hugo_config(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        if path.suffix == ".toml":
+            data = tomllib.loads(text)
+        elif path.suffix == ".json":
+            data = json.loads(text)
+        else:
+            data = yaml.safe_load(text) or {}
+    except (tomllib.TOMLDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"cannot be parsed: {exc}", source=str(path)) from None
+    return {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+class HugoSite(Site):
+    kind = "hugo"
+
+    def __init__(self, root: Path, config: SyndicateConfig, config_path: Path) -> None:
+        settings = load_hugo_config(config_path)
+        base = str(settings.get("baseurl") or "")
+        if base:
+            scheme, _, rest = base.partition("://")
+            host, _, path = rest.partition("/")
+            settings["url"] = f"{scheme}://{host}"
+            settings["baseurl"] = "/" + path.strip("/") if path.strip("/") else ""
+        settings.setdefault("lang", settings.get("languagecode"))
+        super().__init__(root, config, settings)
+        self.content = root / str(settings.get("contentdir") or "content")
+        permalinks = settings.get("permalinks") or {}
+        if isinstance(permalinks.get("page"), dict):
+            permalinks = permalinks["page"]
+        self.permalinks = {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
+        self.front_matter_required = False
+
+    def discover(self) -> list[SourceFile]:
+        if not self.content.is_dir():
+            return []
+        return [self.source(p) for p in walk(self.content) if p.name != "_index.md"]
+
+    def section(self, source: SourceFile) -> str:
+        parts = source.path.relative_to(self.content).parts
+        return parts[0] if len(parts) > 1 else ""
+
+    def file_name(self, source: SourceFile) -> str:
+        if source.path.stem == "index":
+            return source.path.parent.name
+        return source.path.stem
+
+    def post_date(self, meta: Meta) -> datetime:
+        moment = meta.fields.get("date")
+        if moment is None:
+            raise SourceError(meta.source.rel_path, "the page has no date", field="date",
+                              fix="add 'date = 2024-01-31' to the front matter")
+        return fields.localise(moment, self.zone)
+
+    def page_path(self, meta: Meta, date: datetime) -> str:
+        if meta.fields.get("url"):
+            return self.baseurl + expand(str(meta.fields["url"]), {})
+        section = self.section(meta.source)
+        title = str(meta.fields.get("title") or "")
+        slug = meta.fields.get("slug") or hugo_urlize(title) or self.file_name(meta.source)
+        pattern = self.permalinks.get(section)
+        if pattern is None:
+            path = f"/{section}/{meta.fields.get('slug') or self.file_name(meta.source)}/"
+            return self.baseurl + expand(path, {})
+        values = {**date_parts(date.astimezone(self.zone)), "title": hugo_urlize(title),
+                  "slug": slug, "filename": self.file_name(meta.source),
+                  "contentbasename": self.file_name(meta.source), "section": section}
+        return self.baseurl + expand(pattern, values)
+
+    def resolve_link(self, kind: str, target: str) -> str | None:
+        wanted = target.strip().lstrip("/").removesuffix(".md")
+        for source in self.discover():
+            rel = source.path.relative_to(self.content).as_posix().removesuffix(".md")
+            if wanted in (rel, rel.removesuffix("/index"), source.path.stem, self.file_name(source)):
+                try:
+                    url = self.url_of(self.cached_meta(source))
+                except SourceError:
+                    return None
+                return url if kind == "ref" else url.removeprefix(self.url)
+        return None

@@ -1,0 +1,135 @@
+"""Jekyll sites: ``_config.yml``, every ``_posts`` folder, permalinks as Jekyll makes them.
+
+Posts live in any ``_posts`` folder under the source directory (``blog/_posts`` gives
+the category "blog"); sub-folders inside ``_posts`` are only for the author's order.
+A post's file name carries its date and slug (``2021-01-28-xiaomi.md``); front-matter
+``date`` refines the date, ``permalink`` replaces the URL, ``slug`` the slug.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from syndicate.config import SyndicateConfig
+from syndicate.errors import ConfigError, SourceError
+from syndicate.sources import fields
+from syndicate.sources.permalink import date_parts, expand, jekyll_pattern, slugify
+from syndicate.sources.site import IGNORED_DIRS, Meta, Site, SourceFile, walk
+
+POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.[A-Za-z]+$")
+
+
+def load_jekyll_config(root: Path) -> dict[str, Any]:
+    path = root / "_config.yml"
+    if not path.is_file():
+        path = root / "_config.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise ConfigError(f"invalid YAML{where}: {getattr(exc, 'problem', exc)}; fix the file",
+                          source=str(path)) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8; save it as UTF-8", source=str(path)) from None
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of settings", source=str(path))
+    return data
+
+
+class JekyllSite(Site):
+    kind = "jekyll"
+
+    def __init__(self, root: Path, config: SyndicateConfig) -> None:
+        settings = load_jekyll_config(root)
+        super().__init__(root, config, settings)
+        self.source_dir = (root / str(settings.get("source") or ".")).resolve()
+        self.pattern = jekyll_pattern(config.site.permalink or settings.get("permalink"))
+
+    def excerpt_separator(self, meta: Meta) -> str | None:
+        return (meta.fields.get("excerpt_separator") or self.config.site.excerpt_separator
+                or str(self.settings.get("excerpt_separator") or "\n\n"))
+
+    def discover(self) -> list[SourceFile]:
+        found: list[SourceFile] = []
+        for posts_dir in self.posts_dirs(self.source_dir):
+            for path in walk(posts_dir):
+                if POST_NAME.match(path.name):
+                    found.append(self.source(path))
+        return sorted(found, key=lambda s: s.rel_path)
+
+    def posts_dirs(self, folder: Path) -> list[Path]:
+        dirs: list[Path] = []
+        for child in sorted(folder.iterdir()):
+            if not child.is_dir() or child.is_symlink():
+                continue
+            if child.name == "_posts":
+                dirs.append(child)
+            elif child.name not in IGNORED_DIRS and not child.name.startswith("."):
+                dirs.extend(self.posts_dirs(child))
+        return dirs
+
+    def name_parts(self, source: SourceFile) -> tuple[datetime, str]:
+        match = POST_NAME.match(source.path.name)
+        if match is None:  # discover() only returns matching names
+            raise SourceError(source.rel_path, "file name is not YYYY-MM-DD-slug.md")
+        year, month, day, slug = match.groups()
+        try:
+            return datetime(int(year), int(month), int(day)), slug
+        except ValueError:
+            raise SourceError(source.rel_path, "the date in the file name is not a real date",
+                              fix="rename it as YYYY-MM-DD-slug.md") from None
+
+    def dir_categories(self, source: SourceFile) -> list[str]:
+        relative = source.path.relative_to(self.source_dir).parts
+        return [part for part in relative[: relative.index("_posts")] if part]
+
+    def post_date(self, meta: Meta) -> datetime:
+        named, _slug = self.name_parts(meta.source)
+        chosen = meta.fields.get("date", named)
+        return fields.localise(chosen, self.zone)
+
+    def categories(self, meta: Meta) -> list[str]:
+        return [*self.dir_categories(meta.source), *meta.fields.get("categories", ())]
+
+    def page_path(self, meta: Meta, date: datetime) -> str:
+        _named, file_slug = self.name_parts(meta.source)
+        slug = meta.fields.get("slug") or file_slug
+        pattern = meta.fields.get("permalink") or self.pattern
+        local = date.astimezone(self.zone)
+        values = {
+            **date_parts(local),
+            "title": slug,
+            "slug": slugify(slug),
+            "categories": "/".join(dict.fromkeys(c.lower() for c in self.categories(meta))),
+            "output_ext": ".html",
+            "name": slug,
+        }
+        return self.baseurl + expand(pattern, values)
+
+    @cached_property
+    def post_index(self) -> dict[str, SourceFile]:
+        index: dict[str, SourceFile] = {}
+        for source in self.discover():
+            stem = source.path.stem
+            index.setdefault(stem, source)
+            inside = source.rel_path.split("_posts/", 1)[-1].rsplit(".", 1)[0]
+            index[inside] = source
+            index[source.rel_path] = source
+        return index
+
+    def resolve_link(self, kind: str, target: str) -> str | None:
+        target = target.strip().lstrip("/")
+        source = self.post_index.get(target)
+        if source is None:
+            return None
+        try:
+            return self.url_of(self.cached_meta(source))
+        except SourceError:
+            return None

@@ -1,0 +1,231 @@
+"""The parts every source shares: finding files cheaply, and reading one into a Post.
+
+``discover`` only lists paths (the warm, nothing-changed path hashes bytes and never
+parses); ``read`` does the whole job for one file and reports any problem as a
+SourceError naming the file, so one bad post never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime, timezone, tzinfo
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from syndicate.config import SyndicateConfig
+from syndicate.errors import ConfigError, SourceError
+from syndicate.post import Notice, PlatformOverride, Post, PostOptions
+from syndicate.sources import fields, frontmatter
+
+IGNORED_DIRS = frozenset({".git", ".syndicate", "_site", "node_modules", "vendor", "public",
+                          "resources", ".jekyll-cache", ".sass-cache", "_drafts"})
+MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown"})
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    rel_path: str
+    path: Path
+
+    def digest(self) -> str:
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Meta:
+    """A file's normalised front matter, plus what the file name says."""
+
+    source: SourceFile
+    fields: dict[str, Any]
+    body: str
+    body_line: int
+    notices: list[Notice] = field(default_factory=list)
+
+
+def walk(root: Path, ignored: frozenset[str] = IGNORED_DIRS) -> list[Path]:
+    found: list[Path] = []
+    for child in sorted(root.iterdir()):
+        if child.is_symlink():
+            continue
+        if child.is_dir():
+            if child.name not in ignored:
+                found.extend(walk(child, ignored))
+        elif child.suffix.lower() in MARKDOWN_EXTS:
+            found.append(child)
+    return found
+
+
+def parse_options(value: Any, rel: str) -> PostOptions:
+    """The ``syndicate:`` front-matter block: false, or platforms / key / per-platform overrides."""
+    if value is None or value is True:
+        return PostOptions()
+    if value is False:
+        return PostOptions(enabled=False)
+    if not isinstance(value, dict):
+        raise SourceError(rel, "the 'syndicate' block must be false or a mapping", field="syndicate",
+                          fix="write e.g. 'syndicate: {platforms: [wordpress]}'")
+    platforms = value.get("platforms")
+    overrides: dict[str, PlatformOverride] = {}
+    for name, item in value.items():
+        if isinstance(item, dict) and name not in ("platforms",):
+            tags = fields.as_list(item["tags"]) if "tags" in item else None
+            title = str(item["title"]) if "title" in item else None
+            overrides[str(name)] = PlatformOverride(title=title, tags=tags)
+    return PostOptions(
+        enabled=bool(value.get("enabled", True)),
+        platforms=fields.as_list(platforms) if platforms is not None else None,
+        overrides=overrides,
+    )
+
+
+class Site(ABC):
+    """A blog folder of one generator's kind."""
+
+    kind: str = ""
+    front_matter_required = True
+
+    def __init__(self, root: Path, config: SyndicateConfig, settings: dict[str, Any]) -> None:
+        self.root = root
+        self.config = config
+        self.settings = settings
+        overrides = config.site
+        url = (overrides.url or str(settings.get("url") or "")).rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError("the site's URL is unknown, so canonical URLs cannot be computed; set "
+                              "'url' in the generator's config or [site] url in syndicate.toml",
+                              source=str(root), key="url")
+        self.url = url
+        base = overrides.baseurl if overrides.baseurl is not None else str(settings.get("baseurl") or "")
+        self.baseurl = ("/" + base.strip("/")) if base.strip("/") else ""
+        zone_name = overrides.timezone or settings.get("timezone")
+        try:
+            self.zone: tzinfo = ZoneInfo(str(zone_name)) if zone_name else timezone.utc
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"unknown time zone '{zone_name}'", source=str(root),
+                              key="timezone") from None
+        self.now = datetime.now(timezone.utc)
+
+    @property
+    def base_url(self) -> str:
+        return self.url + self.baseurl
+
+    @abstractmethod
+    def discover(self) -> list[SourceFile]:
+        """Every candidate post file, sorted; no parsing."""
+
+    @abstractmethod
+    def post_date(self, meta: Meta) -> datetime:
+        """The post's date as the generator decides it."""
+
+    @abstractmethod
+    def page_path(self, meta: Meta, date: datetime) -> str:
+        """URL path (without site URL) as the generator publishes the post."""
+
+    def excerpt_separator(self, meta: Meta) -> str | None:
+        return meta.fields.get("excerpt_separator") or self.config.site.excerpt_separator
+
+    def resolve_link(self, kind: str, target: str) -> str | None:
+        return None
+
+    def site_vars(self) -> dict[str, Any]:
+        return {**self.settings, "url": self.url, "baseurl": self.baseurl}
+
+    def source(self, path: Path) -> SourceFile:
+        return SourceFile(path.relative_to(self.root).as_posix(), path)
+
+    def meta(self, source: SourceFile) -> Meta:
+        text = frontmatter.read_text(source.path, source.rel_path)
+        parts = frontmatter.split(text, source.rel_path, required=self.front_matter_required)
+        clean, problems = fields.normalise(parts.meta)
+        if problems:
+            name, problem = problems[0]
+            raise SourceError(source.rel_path, problem, field=name,
+                              fix=f"correct or remove '{name}' in the front matter")
+        return Meta(source, clean, parts.body, parts.body_line)
+
+    @cached_property
+    def _metas(self) -> dict[str, Meta]:
+        return {}
+
+    def cached_meta(self, source: SourceFile) -> Meta:
+        if source.rel_path not in self._metas:
+            self._metas[source.rel_path] = self.meta(source)
+        return self._metas[source.rel_path]
+
+    def url_of(self, meta: Meta) -> str:
+        return self.url + self.page_path(meta, self.post_date(meta))
+
+    def title_of(self, meta: Meta) -> str:
+        title = meta.fields.get("title")
+        if not title:
+            raise SourceError(meta.source.rel_path, "the post has no title", field="title",
+                              fix="add 'title: ...' to the front matter")
+        return str(title)
+
+    def hold_of(self, meta: Meta, date: datetime) -> str | None:
+        if meta.fields.get("published") is False:
+            return "published: false"
+        if meta.fields.get("draft") is True:
+            return "draft"
+        if date > self.now:
+            return f"dated in the future ({date.isoformat()})"
+        return None
+
+    def read(self, source: SourceFile) -> Post:
+        from syndicate.markup import MarkupContext, render_body
+        from syndicate.markup.clean import absolute
+        from syndicate.dialects.text import to_text
+
+        meta = self.cached_meta(source)
+        rel = source.rel_path
+        title = self.title_of(meta)
+        date = self.post_date(meta)
+        canonical = self.url + self.page_path(meta, date)
+        options = parse_options(meta.fields.get("syndicate"), rel)
+        ctx = MarkupContext(
+            path=rel, generator=self.kind, site_url=self.url, baseurl=self.baseurl,
+            page_url=canonical, body_line=meta.body_line,
+            excerpt_separator=self.excerpt_separator(meta), resolve_link=self.resolve_link,
+            site_vars=self.site_vars(), page_vars={**meta.fields, "title": title, "url": canonical},
+        )
+        body = render_body(meta.body, ctx)
+        summary = meta.fields.get("summary") or (
+            to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
+        cover = meta.fields.get("cover")
+        updated = meta.fields.get("updated")
+        block = meta.fields.get("syndicate")
+        key = str(block["key"]) if isinstance(block, dict) and block.get("key") else rel
+        return Post(
+            key=key,
+            source_path=rel,
+            source_hash=source.digest(),
+            title=title,
+            date=date,
+            updated=fields.localise(updated, self.zone) if updated else None,
+            canonical_url=canonical,
+            html=body.html,
+            author=meta.fields.get("author") or self.config.site.author or self.settings.get("author"),
+            summary=str(summary or "").strip(),
+            tags=tuple(meta.fields.get("tags", ())),
+            categories=tuple(meta.fields.get("categories", ())),
+            language=meta.fields.get("language") or self.config.site.language
+            or self.settings.get("lang") or self.settings.get("languagecode"),
+            cover_image=absolute(cover, canonical, self.url) if cover else body.first_image,
+            options=options,
+            notices=tuple(meta.notices) + body.notices,
+            hold=self.hold_of(meta, date),
+        )
+
+    def read_all(self) -> tuple[list[Post], list[SourceError]]:
+        posts: list[Post] = []
+        errors: list[SourceError] = []
+        for source in self.discover():
+            try:
+                posts.append(self.read(source))
+            except SourceError as exc:
+                errors.append(exc)
+        return posts, errors
