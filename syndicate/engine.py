@@ -1,0 +1,277 @@
+"""The engine: the only place that sends, sleeps, retries, limits concurrency or writes state.
+
+For each planned action: a create is first written to the state file as ``pending``
+with a fresh attempt id (write-ahead), then sent; success makes it ``published`` with
+the remote id, URL and the hash of the payload sent. Transient failures and rate limits
+are retried here with tenacity (exponential backoff with jitter, Retry-After honoured,
+bounded attempts and total time, each retry logged). An ambiguous failure — the request
+may have been applied — is never retried blindly: the entry stays ``pending`` and the
+next run looks the post up (``find``) where the platform allows it, or reports it
+``uncertain`` for ``syndicate resolve``. The state file is saved after every outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import httpx
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_after_delay
+
+from syndicate.adapter import Adapter, Attempt, RemoteRef
+from syndicate.errors import Ambiguous, AuthFailed, PlatformError, RateLimited, Rejected, Transient
+from syndicate.http import build_client
+from syndicate.pacing import PacedTransport
+from syndicate.planner import Action
+from syndicate.state import Entry, State
+
+log = logging.getLogger("syndicate.engine")
+AnyAdapter = Adapter  # type: ignore[type-arg]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    total_seconds: float = 120.0
+    base: float = 1.0
+    cap: float = 30.0
+    longest_wait: float = 90.0
+    """A rate limit asking for longer than this ends the post's run (Medium: hours)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    platform: str
+    outcome: str
+    """created, updated, reconciled, skipped, blocked, failed, uncertain."""
+    title: str = ""
+    remote_id: str | None = None
+    url: str | None = None
+    error: str | None = None
+    reason: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"post": self.key, "platform": self.platform, "outcome": self.outcome,
+                "remote_id": self.remote_id, "url": self.url, "error": self.error,
+                "reason": self.reason, "title": self.title}
+
+
+@dataclass
+class Engine:
+    adapters: Mapping[str, AnyAdapter]
+    state: State
+    transports: Mapping[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    sleep: Sleep = asyncio.sleep
+    on_outcome: Callable[[Outcome], None] = lambda _o: None
+    stopped: dict[str, str] = field(default_factory=dict)
+    """Platforms whose credentials were refused this run, with the message."""
+
+    def wait_seconds(self, state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        backoff = min(self.policy.cap, self.policy.base * 2 ** (state.attempt_number - 1))
+        backoff = random.uniform(backoff / 2, backoff)  # noqa: S311 - jitter, not crypto
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            return max(backoff, error.retry_after)
+        return backoff
+
+    async def retrying(self, call: Callable[[], Awaitable[Any]], action: Action) -> Any:
+        def before_sleep(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            wait = state.next_action.sleep if state.next_action else 0
+            log.warning("%s %s: attempt %d failed (%s); retrying in %.1f s", action.platform,
+                        action.key, state.attempt_number, error, wait)
+            if isinstance(error, RateLimited) and (error.retry_after or 0) > self.policy.longest_wait:
+                raise error
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(Transient),
+            stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.policy.total_seconds),
+            wait=self.wait_seconds, sleep=self.sleep, before_sleep=before_sleep, reraise=True)
+        async for attempt in retrying:
+            with attempt:
+                return await call()
+
+    def emit(self, outcome: Outcome) -> Outcome:
+        self.on_outcome(outcome)
+        return outcome
+
+    def daily_count(self, platform: str) -> int:
+        since = datetime.now(timezone.utc) - timedelta(hours=24)
+        count = 0
+        for _key, name, entry in self.state.entries():
+            if name == platform and entry.status in ("published", "pending", "uncertain") and entry.created_at:
+                if datetime.fromisoformat(entry.created_at) >= since:
+                    count += 1
+        return count
+
+    async def run(self, actions: list[Action]) -> list[Outcome]:
+        by_platform: dict[str, list[Action]] = {}
+        results: list[Outcome] = []
+        for action in actions:
+            if action.kind in ("skip", "blocked", "uncertain"):
+                results.append(self.settle_without_network(action))
+            else:
+                by_platform.setdefault(action.platform, []).append(action)
+        lanes = [self.lane(name, items) for name, items in by_platform.items()]
+        for lane_results in await asyncio.gather(*lanes):
+            results.extend(lane_results)
+        return results
+
+    def settle_without_network(self, action: Action) -> Outcome:
+        if action.refresh and action.payload is not None:
+            entry = self.state.get(action.key, action.platform)
+            if entry is not None:
+                entry.source, entry.source_hash = action.source, action.source_hash
+                entry.config_hash = action.config_hash
+                self.state.put(action.key, action.platform, entry)
+                self.state.save()
+        kind = {"skip": "skipped", "blocked": "blocked", "uncertain": "uncertain"}[action.kind]
+        entry = self.state.get(action.key, action.platform)
+        return self.emit(Outcome(action.key, action.platform, kind, action.title,
+                                 entry.remote_id if entry else None, entry.url if entry else None,
+                                 reason=action.reason))
+
+    async def lane(self, platform: str, actions: list[Action]) -> list[Outcome]:
+        """All writes to one platform: bounded concurrency, paced, independent of other lanes."""
+        adapter = self.adapters[platform]
+        caps = adapter.capabilities
+        inner = self.transports.get(platform) or httpx.AsyncHTTPTransport(retries=0)
+        transport = PacedTransport(inner, caps.min_interval, sleep=self.sleep)
+        gate = asyncio.Semaphore(max(1, caps.max_concurrency))
+        async with build_client(adapter.base_url, transport=transport) as client:
+            async def one(action: Action) -> Outcome:
+                async with gate:
+                    return await self.execute(client, adapter, action)
+            return list(await asyncio.gather(*(one(a) for a in actions)))
+
+    async def execute(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
+        platform = action.platform
+        if platform in self.stopped:
+            return self.emit(Outcome(action.key, platform, "failed", action.title,
+                                     error=f"not sent: {self.stopped[platform]}"))
+        caps = adapter.capabilities
+        if action.kind in ("create", "reconcile") and caps.daily_cap is not None:
+            if self.daily_count(platform) >= caps.daily_cap:
+                return self.emit(Outcome(action.key, platform, "skipped", action.title,
+                                         reason=f"daily cap of {caps.daily_cap} reached; next run"))
+        try:
+            if action.kind == "reconcile":
+                return await self.reconcile(client, adapter, action)
+            if action.kind == "update":
+                return await self.update(client, adapter, action)
+            return await self.create(client, adapter, action)
+        except AuthFailed as exc:
+            self.stopped[platform] = str(exc)
+            return self.fail(action, exc)
+        except (Rejected, Transient) as exc:
+            return self.fail(action, exc)
+
+    def fail(self, action: Action, error: PlatformError) -> Outcome:
+        entry = self.state.get(action.key, action.platform)
+        if entry is None or entry.status in ("pending", "failed"):
+            if entry is not None and entry.status == "pending" and action.kind == "create":
+                # The create was refused outright: nothing went out, so it may be sent again.
+                entry.status = "failed"
+            entry = entry or Entry(status="failed", source=action.source)
+            entry.last_error = str(error)
+            self.state.put(action.key, action.platform, entry)
+        else:  # keep what was published; only note the error
+            entry.last_error = str(error)
+            self.state.put(action.key, action.platform, entry)
+        self.state.save()
+        return self.emit(Outcome(action.key, action.platform, "failed", action.title,
+                                 entry.remote_id, entry.url, error=str(error)))
+
+    def recorder(self, action: Action, entry: Entry) -> Callable[[Mapping[str, Any]], None]:
+        def record(progress: Mapping[str, Any]) -> None:
+            entry.progress = {**entry.progress, **progress}
+            self.state.put(action.key, action.platform, entry)
+            self.state.save()
+        return record
+
+    def published(self, action: Action, entry: Entry, ref: RemoteRef, kind: str) -> Outcome:
+        assert action.payload is not None
+        entry.status = "published"
+        entry.remote_id, entry.url, entry.extra = ref.id, ref.url, dict(ref.extra)
+        entry.payload_hash = action.payload.digest
+        entry.source, entry.source_hash, entry.config_hash = (
+            action.source, action.source_hash, action.config_hash)
+        entry.progress, entry.last_error = {}, None
+        self.state.put(action.key, action.platform, entry)
+        self.state.save()
+        return self.emit(Outcome(action.key, action.platform, kind, action.title, ref.id, ref.url))
+
+    async def create(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
+        assert action.payload is not None
+        previous = self.state.get(action.key, action.platform)
+        entry = Entry(status="pending", source=action.source, source_hash=action.source_hash,
+                      config_hash=action.config_hash, attempt_id=uuid.uuid4().hex,
+                      progress=dict(previous.progress) if previous else {})
+        self.state.put(action.key, action.platform, entry)
+        self.state.save()  # write-ahead: the attempt is on disk before anything is sent
+        attempt = Attempt(entry.attempt_id or "", entry.progress, self.recorder(action, entry))
+        payload = action.payload
+        try:
+            ref = await self.retrying(lambda: adapter.create(client, payload, attempt), action)
+        except Ambiguous as exc:
+            entry.status = "pending" if adapter.capabilities.can_find else "uncertain"
+            entry.last_error = str(exc)
+            self.state.put(action.key, action.platform, entry)
+            self.state.save()
+            return self.emit(Outcome(action.key, action.platform, "uncertain", action.title,
+                                     error=str(exc)))
+        return self.published(action, entry, ref, "created")
+
+    async def update(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
+        assert action.payload is not None
+        entry = self.state.get(action.key, action.platform)
+        assert entry is not None and entry.remote_id is not None
+        ref = RemoteRef(entry.remote_id, entry.url, entry.extra)
+        attempt = Attempt(uuid.uuid4().hex, entry.progress, self.recorder(action, entry))
+        payload = action.payload
+
+        async def call() -> RemoteRef:
+            try:
+                return await adapter.update(client, payload, ref, attempt)
+            except Ambiguous as exc:  # an update repeats safely: same content, same target
+                raise Transient(action.platform, str(exc)) from None
+
+        new_ref = await self.retrying(call, action)
+        return self.published(action, entry, new_ref, "updated")
+
+    async def reconcile(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
+        assert action.payload is not None
+        payload = action.payload
+        found = await self.retrying(lambda: adapter.find(client, payload), action)
+        if found is None:
+            log.info("%s %s: not found after an interrupted create; creating it", action.platform,
+                     action.key)
+            return await self.create(client, adapter, action)
+        entry = self.state.get(action.key, action.platform) or Entry(status="pending")
+        return self.published(action, entry, found, "reconciled")
+
+
+def resolve(state: State, key: str, platform: str, *, published: str | None, retry: bool) -> Entry:
+    """Settle an uncertain entry by a person's word: it went out (at this URL) or it did not."""
+    entry = state.get(key, platform)
+    if entry is None or entry.status not in ("uncertain", "pending"):
+        raise ValueError(f"{key} on {platform} is not uncertain")
+    if retry:
+        state.remove(key, platform)
+    else:
+        entry.status = "published"
+        entry.url = published if published and "://" in published else entry.url
+        entry.remote_id = published if published and "://" not in published else (entry.remote_id or "manual")
+        entry.last_error = None
+        state.put(key, platform, entry)
+    state.save()
+    return entry

@@ -1,0 +1,167 @@
+"""Posts + state file → actions: create · update · skip (why) · blocked (why) · reconcile · uncertain.
+
+The planner is cheap on purpose: a file whose bytes and platform settings are what the
+state file recorded is skipped from its hash alone, without being parsed or rendered,
+so a push on a ten-year-old blog costs little more than reading its files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+from syndicate.adapter import Adapter, Payload
+from syndicate.config import SyndicateConfig
+from syndicate.errors import SourceError
+from syndicate.post import Post
+from syndicate.sources import Site, SourceFile
+from syndicate.state import DONE, Entry, State
+
+AnyAdapter = Adapter  # type: ignore[type-arg]
+WRITES = frozenset({"create", "update", "reconcile"})
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str
+    """create, update, reconcile, skip, blocked, uncertain."""
+    key: str
+    platform: str
+    source: str
+    reason: str = ""
+    title: str = ""
+    post: Post | None = None
+    payload: Payload | None = None
+    source_hash: str = ""
+    config_hash: str = ""
+    refresh: bool = False
+    """A skip whose state entry should take the current hashes (content equal, bytes not)."""
+
+    def as_json(self) -> dict[str, str]:
+        return {"post": self.key, "platform": self.platform, "action": self.kind,
+                "reason": self.reason, "title": self.title}
+
+
+def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[str, str, bool]:
+    """(kind, reason, refresh) for a readable, publishable post."""
+    caps = adapter.capabilities
+    if entry is None or entry.status == "failed":
+        return "create", "new" if entry is None else "earlier attempt failed", False
+    if entry.status == "pending":
+        if caps.can_find:
+            return "reconcile", "an earlier create may have gone out; looking it up first", False
+        return "uncertain", ("an earlier create may have gone out and this platform cannot be "
+                             "searched; run 'syndicate resolve'"), False
+    if entry.status == "uncertain":
+        return "uncertain", "waiting for 'syndicate resolve'", False
+    if entry.payload_hash == payload.digest:
+        return "skip", "unchanged", True
+    if entry.status == "baseline":
+        return "skip", "existed before syndicate (baseline); edits are not sent", True
+    if caps.can_update and entry.remote_id:
+        return "update", "changed", False
+    return "blocked", caps.cannot_update_reason, False
+
+
+def plan(
+    site: Site,
+    adapters: Mapping[str, AnyAdapter],
+    state: State,
+    config: SyndicateConfig,
+    fingerprints: Mapping[str, str],
+    *,
+    only: list[str] | None = None,
+    today: date | None = None,
+) -> tuple[list[Action], list[SourceError]]:
+    """Every (post, platform) decision, oldest posts first, and the posts that could not be read."""
+    from syndicate.commands import matches
+    from syndicate.workflow import payload_for
+
+    actions: list[Action] = []
+    errors: list[SourceError] = []
+    del today
+    for source in site.discover():
+        if only and not matches(source.rel_path, None, only, site.root):
+            key_hits = {k for k, _ in state.by_source(source.rel_path).values()}
+            if not any(k in only for k in key_hits):
+                continue
+        digest = source.digest()
+        known = state.by_source(source.rel_path)
+        pending_platforms: list[str] = []
+        for name in adapters:
+            hit = known.get(name)
+            if hit is not None:
+                key, entry = hit
+                if (entry.status in DONE and entry.source_hash == digest
+                        and entry.config_hash == fingerprints[name]):
+                    actions.append(Action("skip", key, name, source.rel_path, "unchanged"))
+                    continue
+            pending_platforms.append(name)
+        if not pending_platforms:
+            continue
+        try:
+            post = site.read(source)
+        except SourceError as exc:
+            errors.append(exc)
+            continue
+        actions.extend(plan_post(post, source, digest, pending_platforms, adapters, state, config,
+                                 fingerprints, payload_for))
+    actions = order_and_cap(actions, config.max_per_run)
+    return actions, errors
+
+
+def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
+              adapters: Mapping[str, AnyAdapter], state: State, config: SyndicateConfig,
+              fingerprints: Mapping[str, str], payload_for: object) -> list[Action]:
+    out: list[Action] = []
+    for name in names:
+        base = Action("skip", post.key, name, source.rel_path, title=post.title, post=post,
+                      source_hash=digest, config_hash=fingerprints[name])
+        entry = state.get(post.key, name)
+        if post.hold:
+            out.append(replace(base, reason=post.hold))
+            continue
+        if not post.options.allows(name):
+            out.append(replace(base, reason="not for this platform (front matter 'syndicate')"))
+            continue
+        if entry is None and config.since and post.date.date() < config.since:
+            out.append(replace(base, reason=f"dated before 'since' ({config.since})"))
+            continue
+        payload = payload_for(adapters[name], post, config)  # type: ignore[operator]
+        kind, reason, refresh = decide(entry, payload, adapters[name])
+        out.append(replace(base, kind=kind, reason=reason, payload=payload, refresh=refresh))
+    return out
+
+
+def order_and_cap(actions: list[Action], max_per_run: int | None) -> list[Action]:
+    """Oldest first, so a capped run publishes in the order the author wrote."""
+    def when(action: Action) -> str:
+        return action.post.date.isoformat() if action.post else ""
+
+    ordered = sorted(actions, key=lambda a: (when(a), a.source, a.platform))
+    if max_per_run is None:
+        return ordered
+    used = 0
+    capped = []
+    for action in ordered:
+        if action.kind in ("create", "update"):
+            if used >= max_per_run:
+                action = replace(action, kind="skip", reason=f"over max_per_run ({max_per_run})",
+                                 refresh=False)
+            else:
+                used += 1
+        capped.append(action)
+    return capped
+
+
+def baseline(actions: list[Action], state: State) -> int:
+    """Record every planned create as already there (``syndicate init``); returns how many."""
+    count = 0
+    for action in actions:
+        if action.kind == "create" and action.payload is not None:
+            state.put(action.key, action.platform, Entry(
+                status="baseline", source=action.source, source_hash=action.source_hash,
+                config_hash=action.config_hash, payload_hash=action.payload.digest))
+            count += 1
+    return count
