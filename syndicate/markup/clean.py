@@ -61,7 +61,8 @@ def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str |
                 del tag[name]
         if tag.name == "img" and tag.get("srcset"):
             del tag["srcset"]
-    for tag in reversed(soup.find_all(["div", "center", "span", "p", "section", "aside", "figure"])):
+    blocks = ["div", "center", "span", "p", "section", "aside", "figure"]
+    for tag in reversed(soup.find_all(blocks)):
         if not tag.decomposed and is_empty_widget(tag):
             tag.decompose()
     first = soup.find("img", src=True)

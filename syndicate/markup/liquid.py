@@ -43,7 +43,9 @@ def lookup(expression: str, ctx: MarkupContext) -> Any:
 
 def apply_filter(value: str, name: str, ctx: MarkupContext) -> str | None:
     if name == "relative_url":
-        return ctx.baseurl + ("" if value.startswith("/") else "/") + value if value else ctx.baseurl
+        if not value:
+            return ctx.baseurl
+        return ctx.baseurl + ("" if value.startswith("/") else "/") + value
     if name == "absolute_url":
         path = apply_filter(value, "relative_url", ctx) or ""
         return urljoin(ctx.site_url + "/", path.lstrip("/")) if path else ctx.site_url
