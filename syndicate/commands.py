@@ -123,3 +123,252 @@ def preview(
             webbrowser.open(index.resolve().as_uri())
     report.print_errors(errors)
     return 1 if errors else 0
+
+
+SANDBOX_DIR = "sandbox"
+STARTER_CONFIG = """\
+# syndicate's settings for this site. Secrets never go here: see .env.example.
+# Posts dated before this are never sent (a first run must not flood your followers).
+since = {since}
+# At most this many creates and updates per run.
+max_per_run = 20
+
+[parts]
+# CSS selectors of site-only parts to drop before a post leaves the site, e.g.:
+# drop = [".donate-button", "#comments"]
+# footer = "Originally published at {{canonical_url}}"
+
+# [platforms.telegram]
+# mode = "link"            # link | full | telegraph
+# chat_id = "@yourchannel"
+# [platforms.wordpress]
+# status = "publish"
+# [platforms.medium]
+# publish_status = "draft"
+"""
+
+
+@dataclass
+class Run:
+    """Everything one command needs about the site and its platforms."""
+
+    site: Any
+    adapters: dict[str, Any]
+    fingerprints: dict[str, str]
+    state_path: Path
+    transports: dict[str, Any]
+    sandbox: Any = None
+
+
+def sandbox_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """``SYNDICATE_<PLATFORM>__<FIELD>=value`` lines → per-platform settings overrides."""
+    overrides: dict[str, dict[str, Any]] = {}
+    for name, value in env.items():
+        platform, _, field = name.removeprefix("SYNDICATE_").partition("__")
+        overrides.setdefault(platform.lower(), {})[field.lower()] = value
+    return overrides
+
+
+def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool) -> Run:
+    """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
+    from syndicate.sources import open_site
+    from syndicate.state import STATE_DIR, STATE_NAME
+    from syndicate.workflow import (config_fingerprint, load_adapters, require_credentials,
+                                    select_platforms)
+
+    site = open_site(site_dir)
+    names = select_platforms(site.config, platforms)
+    state_path = site.root / STATE_DIR / STATE_NAME
+    transports: dict[str, Any] = {}
+    box = None
+    overrides = None
+    if sandbox:
+        from syndicate.sandbox.server import Sandbox
+
+        box = Sandbox(site.root / STATE_DIR / SANDBOX_DIR / "fakes")
+        overrides = sandbox_overrides(box.settings_env("http://sandbox.invalid"))
+        transports = {name: box.transport() for name in names}
+        state_path = site.root / STATE_DIR / SANDBOX_DIR / STATE_NAME
+    adapters = load_adapters(site.root, site.config, names, overrides=overrides)
+    if push:
+        adapters = require_credentials(adapters, explicit=bool(platforms))
+    fingerprints = {name: config_fingerprint(a, site.config) for name, a in adapters.items()}
+    return Run(site, adapters, fingerprints, state_path, transports, box)
+
+
+def plan(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
+         json_out: bool, sandbox: bool = False) -> int:
+    from syndicate import planner, report
+    from syndicate.state import State
+
+    run = open_run(site_dir, platforms, sandbox=sandbox, push=False)
+    actions, errors = planner.plan(run.site, run.adapters, State.read(run.state_path),
+                                   run.site.config, run.fingerprints, only=posts)
+    if json_out:
+        emit_json({"actions": [a.as_json() for a in actions],
+                   "errors": [str(e) for e in errors]})
+    else:
+        report.table("plan", ["post", "platform", "action", "why"],
+                     [(a.title or a.key, a.platform, a.kind, a.reason) for a in actions
+                      if a.kind != "skip" or a.reason != "unchanged"])
+        unchanged = sum(1 for a in actions if a.kind == "skip" and a.reason == "unchanged")
+        report.console().print(f"{unchanged} post × platform pair(s) unchanged.")
+        report.print_errors(errors)
+    return 1 if errors else 0
+
+
+def push(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
+         dry_run: bool, sandbox: bool, json_out: bool) -> int:
+    """Plan, then send what the plan says; the exit code says whether anything failed."""
+    outcomes, errors = push_outcomes(site_dir, platforms, posts, dry_run=dry_run, sandbox=sandbox,
+                                     json_out=json_out)
+    from syndicate import report
+
+    if json_out:
+        emit_json({"results": [o.as_json() for o in outcomes], "errors": [str(e) for e in errors]})
+    else:
+        report.print_outcomes(outcomes, dry_run=dry_run)
+        report.print_errors(errors)
+    failed = any(o.outcome in ("failed", "uncertain") for o in outcomes)
+    return 1 if failed or errors else 0
+
+
+def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
+                  dry_run: bool, sandbox: bool, json_out: bool = True,
+                  only_sources: set[str] | None = None) -> tuple[list[Any], list[SourceError]]:
+    import asyncio
+
+    from syndicate import planner, report
+    from syndicate.engine import Engine, Outcome
+    from syndicate.state import State, StateLock
+
+    run = open_run(site_dir, platforms, sandbox=sandbox, push=True)
+    with StateLock(run.site.root):
+        state = State.read(run.state_path)
+        actions, errors = planner.plan(run.site, run.adapters, state, run.site.config,
+                                       run.fingerprints, only=posts)
+        if only_sources is not None:
+            actions = [a for a in actions if a.source in only_sources or a.kind == "skip"]
+        if dry_run:
+            return [Outcome(a.key, a.platform, f"would {a.kind}" if a.kind in planner.WRITES else a.kind,
+                            a.title, reason=a.reason) for a in actions], errors
+        live = report.console(stderr=True)
+
+        def show(outcome: Outcome) -> None:
+            if not json_out and outcome.outcome not in ("skipped",):
+                live.print(report.outcome_line(outcome))
+
+        engine = Engine(run.adapters, state, transports=run.transports, on_outcome=show)
+        outcomes = asyncio.run(engine.run(actions))
+    return outcomes, errors
+
+
+def status(site_dir: Path, *, json_out: bool) -> int:
+    from syndicate import report
+    from syndicate.sources import open_site
+    from syndicate.state import State
+
+    site = open_site(site_dir)
+    state = State.load(site.root)
+    rows = [(key, name, entry.status, entry.url or entry.remote_id or "", entry.last_error or "")
+            for key, name, entry in state.entries()]
+    if json_out:
+        emit_json({"entries": [dict(zip(("post", "platform", "status", "url", "error"), row, strict=True))
+                               for row in rows]})
+    else:
+        report.table("status", ["post", "platform", "status", "where", "last error"], rows)
+    return 0
+
+
+def init(site_dir: Path, platforms: list[str] | None) -> int:
+    """Starter syndicate.toml, and every existing post recorded as a baseline."""
+    from datetime import date
+
+    from syndicate import planner, report
+    from syndicate.config import CONFIG_NAME
+    from syndicate.state import State, StateLock
+
+    config_path = Path(site_dir) / CONFIG_NAME
+    out = report.console()
+    if not config_path.exists():
+        config_path.write_text(STARTER_CONFIG.format(since=date.today().isoformat()), encoding="utf-8")
+        out.print(f"wrote {config_path}")
+    run = open_run(site_dir, platforms, sandbox=False, push=False)
+    with StateLock(run.site.root):
+        state = State.read(run.state_path)
+        actions, errors = planner.plan(run.site, run.adapters, state, run.site.config.model_copy(
+            update={"since": None, "max_per_run": None}), run.fingerprints)
+        count = planner.baseline(actions, state)
+        state.save()
+    out.print(f"recorded {count} post × platform pair(s) as already published (baseline) in "
+              f"{run.state_path.relative_to(run.site.root)}; commit it with your site")
+    report.print_errors(errors)
+    return 1 if errors else 0
+
+
+def resolve(site_dir: Path, key: str | None, platform: str | None, *,
+            published: str | None, retry: bool) -> int:
+    from syndicate import report
+    from syndicate.engine import resolve as settle
+    from syndicate.sources import open_site
+    from syndicate.state import State, StateLock
+
+    site = open_site(site_dir)
+    with StateLock(site.root):
+        state = State.load(site.root)
+        open_items = [(k, p, e) for k, p, e in state.entries() if e.status in ("uncertain", "pending")]
+        if key is None or platform is None:
+            report.table("uncertain", ["post", "platform", "status", "last error"],
+                         [(k, p, e.status, e.last_error or "") for k, p, e in open_items])
+            report.console().print("Check each platform, then: syndicate resolve POST PLATFORM "
+                                   "--published URL   or   --retry")
+            return 0
+        if not (published or retry):
+            report.console(stderr=True).print("say what happened: --published URL or --retry")
+            return 2
+        try:
+            settle(state, key, platform, published=published, retry=retry)
+        except ValueError as exc:
+            report.console(stderr=True).print(str(exc))
+            return 2
+    return 0
+
+
+def check(site_dir: Path, platforms: list[str] | None, *, sandbox: bool) -> int:
+    import asyncio
+
+    from syndicate import report
+    from syndicate.errors import PlatformError
+    from syndicate.http import build_client
+
+    run = open_run(site_dir, platforms, sandbox=sandbox, push=False)
+    rows: list[tuple[str, str, str]] = []
+    bad = False
+
+    async def one(name: str) -> None:
+        nonlocal bad
+        adapter = run.adapters[name]
+        missing = adapter.settings.missing()
+        if missing:
+            rows.append((name, "not configured", "set " + ", ".join(missing)))
+            return
+        async with build_client(adapter.base_url, transport=run.transports.get(name)) as client:
+            try:
+                rows.append((name, "ok", await adapter.check(client)))
+            except PlatformError as exc:
+                bad = True
+                rows.append((name, "FAILED", str(exc)))
+
+    async def all_checks() -> None:
+        for name in run.adapters:
+            await one(name)
+
+    asyncio.run(all_checks())
+    report.table("check", ["platform", "result", "detail"], rows)
+    return 1 if bad else 0
+
+
+def sandbox(directory: Path, *, port: int, faults: float, seed: int | None, latency_ms: float) -> int:
+    from syndicate.sandbox.server import run_sandbox
+
+    return run_sandbox(directory, port=port, faults=faults, seed=seed, latency=latency_ms / 1000)

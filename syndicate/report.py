@@ -60,3 +60,25 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
     for row in rows:
         out.add_row(*(safe("" if cell is None else str(cell)) for cell in row))
     console().print(out)
+
+
+STYLE = {"created": "green", "updated": "green", "reconciled": "green", "failed": "red",
+         "uncertain": "yellow", "blocked": "yellow", "skipped": "dim"}
+
+
+def outcome_line(outcome: Any) -> str:
+    colour = STYLE.get(outcome.outcome, "white")
+    detail = outcome.url or outcome.error or outcome.reason or ""
+    return (f"[{colour}]{outcome.outcome:>10}[/{colour}] {outcome.platform:<10} "
+            f"{safe(outcome.title or outcome.key)}  [dim]{safe(detail)}[/dim]")
+
+
+def print_outcomes(outcomes: Sequence[Any], *, dry_run: bool) -> None:
+    shown = [o for o in outcomes if o.outcome != "skipped" or o.reason != "unchanged"]
+    table("dry run" if dry_run else "push",
+          ["post", "platform", "outcome", "where / why"],
+          [(o.title or o.key, o.platform, o.outcome, o.url or o.error or o.reason) for o in shown])
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.outcome] = counts.get(outcome.outcome, 0) + 1
+    console().print(", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing to do")

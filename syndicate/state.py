@@ -70,7 +70,10 @@ class State:
 
     @classmethod
     def load(cls, site_root: Path) -> State:
-        path = site_root / STATE_DIR / STATE_NAME
+        return cls.read(site_root / STATE_DIR / STATE_NAME)
+
+    @classmethod
+    def read(cls, path: Path) -> State:
         if not path.exists():
             return cls(path)
         try:
