@@ -1,8 +1,8 @@
 """One set of WordPress REST calls against the real server and against FakeWordPress.
 
-Each test runs once per side -- ``real`` (tests/servers/wordpress.sh, WordPress 6.1) and,
-once it exists, ``fake`` (syndicate.sandbox.wordpress) -- and asserts only what every side
-must answer alike, so the fake cannot drift from the platform it stands in for. The
+Each test runs once per side -- ``real`` (tests/servers/wordpress.sh, WordPress 6.1) and
+``fake`` (syndicate.sandbox.wordpress, in-process) -- and asserts only what both must
+answer alike, so the fake cannot drift from the platform it stands in for. The
 real server's exact answers are in tests/servers/README.md ("Observed facts").
 """
 
@@ -17,6 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from syndicate.sandbox.credentials import WORDPRESS_APP_PASSWORD, WORDPRESS_USER
+from syndicate.sandbox.wordpress import FakeWordPress
 from tests.realwp import RealWordPress
 
 PNG = base64.b64decode(
@@ -62,16 +64,25 @@ def real_side(real: RealWordPress) -> Iterator[Side]:
         yield Side("real", wp, anon, real.username, real.app_password, off)
 
 
-# The fake side joins once syndicate/sandbox/wordpress.py exists: add pytest.param("fake")
-# to SIDES and, in `side`, yield from side_over_transport("fake",
-# httpx.MockTransport(lambda r: fake.handle(r, r.url.path)), <the same fake with its
-# "HTTPS or local" switch off>, user, password).
-SIDES = [pytest.param("real", marks=pytest.mark.real_wordpress)]
+def fake_side() -> Iterator[Side]:
+    fake = FakeWordPress()
+    ignoring = FakeWordPress(https_or_local=False)
+    yield from side_over_transport(
+        "fake",
+        httpx.MockTransport(lambda request: fake.handle(request, request.url.path)),
+        httpx.MockTransport(lambda request: ignoring.handle(request, request.url.path)),
+        WORDPRESS_USER, WORDPRESS_APP_PASSWORD)
+
+
+SIDES = [pytest.param("real", marks=pytest.mark.real_wordpress), "fake"]
 
 
 @pytest.fixture(params=SIDES)
 def side(request: pytest.FixtureRequest) -> Iterator[Side]:
-    yield from real_side(request.getfixturevalue("real_wordpress"))
+    if request.param == "real":
+        yield from real_side(request.getfixturevalue("real_wordpress"))
+    else:
+        yield from fake_side()
 
 
 @pytest.fixture
