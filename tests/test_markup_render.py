@@ -127,3 +127,19 @@ def test_seed_body() -> None:
     assert "<code>文/Robin</code>" in html
     assert "<hr" in html
     assert "{{" not in html and "{%" not in html
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples/blog/_posts"
+
+
+def test_example_posts_render_without_leaks_or_notices() -> None:
+    posts = [p for p in EXAMPLES.rglob("*.md") if "xiaomi" not in p.name]
+    assert len(posts) >= 6
+    for path in posts:
+        _, front, body = path.read_text(encoding="utf-8").split("---", 2)
+        result = render_body(body, ctx(path=str(path), body_line=front.count("\n") + 3,
+                                       excerpt_separator="<!--more-->"))
+        assert "{{" not in result.html.replace("{{ user.name }}", "").replace(
+            "{{ site.title }}", ""), path
+        assert "{%" not in result.html and "{:" not in result.html, path
+        assert result.notices == (), path
