@@ -143,3 +143,18 @@ def test_example_posts_render_without_leaks_or_notices() -> None:
             "{{ site.title }}", ""), path
         assert "{%" not in result.html and "{:" not in result.html, path
         assert result.notices == (), path
+
+
+def test_fragment_links_point_at_the_canonical_page() -> None:
+    html = render_body("[a](#x)", ctx()).html
+    assert 'href="https://dbarobin.com/2024/01/02/p/#x"' in html
+
+
+def test_unknown_variable_removed_with_notice() -> None:
+    result = render_body("a {{ site.nope }} b", ctx())
+    assert "nope" not in result.html and result.notices[0].line == 5
+
+
+def test_hugo_escaped_percent_form_and_definition_list() -> None:
+    assert "{{% bar %}}" in render_body("x {{%/* bar */%}}", ctx("hugo")).html
+    assert "<dl>" in render_body("Term\n: definition\n", ctx()).html

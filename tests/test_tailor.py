@@ -37,3 +37,28 @@ def test_drop_replace_and_footer() -> None:
         "https://dbarobin.com/2024/01/02/p/</a> (T &amp; U)</p>")
     assert original.html == HTML
     assert tailor(original, "telegram", parts) == tailor(original, "telegram", parts)
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PLATFORMS = st.sampled_from(["telegram", "medium", "wordpress"])
+TEXT = st.text(alphabet="ab 文😊", min_size=1, max_size=8)
+
+
+@given(st.lists(st.tuples(TEXT, st.booleans(), st.booleans()), max_size=5), PLATFORMS)
+def test_markers_never_survive_and_only_targeted_regions_go(
+        blocks: list[tuple[str, bool, bool]], platform: str) -> None:
+    html = ""
+    for index, (text, hidden, telegram_only) in enumerate(blocks):
+        body = f"<p>#{index}:{text}</p>"
+        if hidden:
+            spec = " telegram" if telegram_only else ""
+            html += f"<!-- syndicate:off{spec} -->{body}<!-- syndicate:on -->\n"
+        else:
+            html += body + "\n"
+    out = tailor(post(html), platform, Parts()).html
+    assert "syndicate:" not in out
+    for index, (text, hidden, telegram_only) in enumerate(blocks):
+        shown = not hidden or (telegram_only and platform != "telegram")
+        assert (f"<p>#{index}:{text}</p>" in out) == shown

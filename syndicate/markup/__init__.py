@@ -2,7 +2,7 @@
 
 Stages, in order: Jekyll Liquid or Hugo shortcodes (``liquid``, ``shortcodes``), Kramdown
 attribute lists removed, Markdown (markdown-it-py, CommonMark + GFM tables,
-strikethrough, footnotes), then the HTML pass (``clean``).
+strikethrough, footnotes, Kramdown-style definition lists), then the HTML pass (``clean``).
 """
 
 from __future__ import annotations
@@ -25,11 +25,13 @@ IAL_INLINE = re.compile(r"\{:\s*[^}\n]*\}")
 
 @cache
 def markdown() -> MarkdownIt:
+    from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
     return (MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
             .enable(["table", "strikethrough"])
-            .use(footnote_plugin))
+            .use(footnote_plugin)
+            .use(deflist_plugin))
 
 
 def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
