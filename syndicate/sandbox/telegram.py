@@ -61,7 +61,10 @@ def request_params(request: httpx.Request) -> dict[str, Any]:
     """Query string, then JSON / urlencoded / multipart body, as Telegram accepts them all."""
     params: dict[str, Any] = dict(request.url.params)
     kind = request.headers.get("content-type", "")
-    body = request.content
+    try:
+        body = request.content
+    except httpx.RequestNotRead:  # a multipart stream built in-process: read it here
+        body = request.read()
     if not body:
         return params
     if kind.startswith("application/json"):
