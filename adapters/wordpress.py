@@ -19,7 +19,7 @@ from __future__ import annotations
 import base64
 from datetime import timezone
 from typing import Any, ClassVar, Literal
-from urllib.parse import unquote, urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import httpx
 from pydantic import SecretStr
@@ -39,10 +39,12 @@ IGNORED_CREDENTIALS = (
 
 
 def wordpress_slug(post: Post) -> str:
-    """The last part of the canonical URL, as WordPress stores it (lower-case, ≤ 200 bytes)."""
+    """The last part of the canonical URL in the form WordPress stores and returns it:
+    lower case, non-ASCII as lower-case percent-encoded UTF-8, at most 200 bytes — so
+    that finding the post by slug compares like with like."""
     tail = urlparse(post.canonical_url).path.rstrip("/").rsplit("/", 1)[-1]
-    tail = tail.removesuffix(".html") or post.key
-    return unquote(tail).lower()[:190]
+    tail = unquote(tail.removesuffix(".html") or post.key).lower()
+    return quote(tail, safe="-_.~").lower()[:190]
 
 
 class WordPressSettings(PlatformSettings):
@@ -111,6 +113,10 @@ class WordPressAdapter(Adapter[WordPressSettings]):
             raise AuthFailed(self.name, f"{code}: check SYNDICATE_WORDPRESS__{field}", status=401)
         if response.status_code == 401 and code.startswith("rest_cannot"):
             raise AuthFailed(self.name, f"{code}: {IGNORED_CREDENTIALS}", status=401)
+        if response.status_code == 401:
+            raise AuthFailed(self.name, f"{code or 'HTTP 401'}: the credentials were refused; check "
+                             "SYNDICATE_WORDPRESS__USERNAME and SYNDICATE_WORDPRESS__APP_PASSWORD. If "
+                             f"they are right: {IGNORED_CREDENTIALS}", status=401)
         if response.status_code == 403:
             raise AuthFailed(self.name, f"{code}: {message} (the user lacks the rights to do "
                              "this; use an Author, Editor or Administrator account)", status=403)

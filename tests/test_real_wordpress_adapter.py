@@ -1,8 +1,8 @@
 """adapters/wordpress.py against the real WordPress: create, find, update, errors.
 
-The two ``xfail(strict=True)`` tests are known adapter bugs seen only against the real
-server (reported to the adapter's author); strict, so the fix turns them into failures
-that ask for the mark to be removed.
+Two of these once failed only against the real server (a wrong password answered with
+401 ``rest_not_logged_in``; Chinese slugs returned percent-encoded); both are fixed in
+the adapter and stay here as regressions.
 """
 
 from __future__ import annotations
@@ -86,16 +86,12 @@ async def test_create_with_wrong_password_is_auth_failed(real_wordpress: RealWor
             await wp.create(client, wp.render(a_post(f"x-{u}")), Attempt("a1"))
 
 
-@pytest.mark.xfail(strict=True, reason="WordPress 6.1 answers a wrong password with 401 "
-                   "rest_not_logged_in on users/me; check_response maps it to Rejected")
 async def test_check_with_wrong_password_is_auth_failed(real_wordpress: RealWordPress) -> None:
     async with build_client() as client:
         with pytest.raises(AuthFailed):
             await adapter(real_wordpress, password="A" * 24).check(client)
 
 
-@pytest.mark.xfail(strict=True, reason="WordPress returns non-ASCII slugs percent-encoded "
-                   "(%e5%b0%8f...), find() compares them with the decoded slug it sent")
 async def test_find_post_with_chinese_slug(real_wordpress: RealWordPress, u: str) -> None:
     wp = adapter(real_wordpress)
     payload = wp.render(a_post(f"小米-{u}"))
