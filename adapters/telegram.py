@@ -16,18 +16,32 @@ Limits and quirks: lengths are code points after entity parsing; about one messa
 second per chat (the engine paces it, from ``min_interval``); a bot cannot read a
 channel's history, so a message whose send timed out cannot be looked up and is left
 ``uncertain``. Edits use editMessageText/editMessageCaption; "message is not modified"
-means the message already says this.
+means the message already says this. If an edited post now needs a different number of
+messages, nothing is edited and the update is Rejected: a bot cannot insert messages
+into a channel's history, and half-edited series would read worse than the old one.
+A ``full`` post interrupted mid-way (429, crash) resumes from the message ids recorded
+in the attempt's progress, so no message is sent twice.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar, Literal
 
 import httpx
 from pydantic import SecretStr
 
-from syndicate.adapter import (Adapter, Attempt, Capabilities, Dialect, Limit, Payload, RemoteRef,
-                               RequestSpec, Unit)
+from syndicate.adapter import (
+    Adapter,
+    Attempt,
+    Capabilities,
+    Dialect,
+    Limit,
+    Payload,
+    RemoteRef,
+    RequestSpec,
+    Unit,
+)
 from syndicate.dialects.telegram import escape, fit_telegram, split_messages, to_telegram_html
 from syndicate.dialects.telegraph import to_nodes
 from syndicate.errors import AuthFailed, RateLimited, Rejected
@@ -57,22 +71,37 @@ class TelegramAdapter(Adapter[TelegramSettings]):
     settings_model = TelegramSettings
     capabilities = Capabilities(
         dialect=Dialect.TELEGRAM_HTML,
-        limits=(Limit("text", TEXT_LIMIT, Unit.CODEPOINTS), Limit("caption", CAPTION_LIMIT, Unit.CODEPOINTS)),
-        can_update=True, can_find=False, max_concurrency=1, min_interval=1.0)
+        limits=(
+            Limit("text", TEXT_LIMIT, Unit.CODEPOINTS),
+            Limit("caption", CAPTION_LIMIT, Unit.CODEPOINTS),
+        ),
+        can_update=True,
+        can_find=False,
+        max_concurrency=1,
+        min_interval=1.0,
+    )
 
     @property
     def chat(self) -> str:
         return self.settings.chat_id or "<SYNDICATE_TELEGRAM__CHAT_ID>"
 
-    def message(self, text: str, *, photo: str | None = None, preview_url: str | None = None) -> dict[str, Any]:
-        common = {"chat_id": self.chat, "parse_mode": "HTML",
-                  "disable_notification": self.settings.disable_notification}
+    def message(
+        self, text: str, *, photo: str | None = None, preview_url: str | None = None
+    ) -> dict[str, Any]:
+        common = {
+            "chat_id": self.chat,
+            "parse_mode": "HTML",
+            "disable_notification": self.settings.disable_notification,
+        }
         if photo:
             return {"method": "sendPhoto", "params": {**common, "photo": photo, "caption": text}}
         options: dict[str, Any] = {"is_disabled": not self.settings.link_preview}
         if preview_url and self.settings.link_preview:
             options = {"is_disabled": False, "url": preview_url, "prefer_large_media": True}
-        return {"method": "sendMessage", "params": {**common, "text": text, "link_preview_options": options}}
+        return {
+            "method": "sendMessage",
+            "params": {**common, "text": text, "link_preview_options": options},
+        }
 
     def render(self, post: Post) -> Payload:
         head = f"<b>{escape(post.title)}</b>"
@@ -81,19 +110,33 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         if self.settings.mode == "full":
             parts = split_messages(f"{head}\n\n{to_telegram_html(post.html)}", TEXT_LIMIT - 100)
             link = f'<a href="{escape(post.canonical_url)}">{escape(post.canonical_url)}</a>'
-            parts[-1] = fit_telegram(parts[-1], TEXT_LIMIT, link=post.canonical_url) if parts else link
+            parts[-1] = (
+                fit_telegram(parts[-1], TEXT_LIMIT, link=post.canonical_url) if parts else link
+            )
             data["messages"] = [self.message(part) for part in parts]
         elif self.settings.mode == "telegraph":
-            data["page"] = {"title": post.title[:256], "author_name": (post.author or "")[:128],
-                            "author_url": post.canonical_url[:512], "content": to_nodes(post.html)}
+            data["page"] = {
+                "title": post.title[:256],
+                "author_name": (post.author or "")[:128],
+                "author_url": post.canonical_url[:512],
+                "content": to_nodes(post.html),
+            }
             text = fit_telegram(teaser, TEXT_LIMIT, link=PAGE_URL)
             data["messages"] = [self.message(text, preview_url=PAGE_URL)]
         elif post.cover_image:
-            data["messages"] = [self.message(fit_telegram(teaser, CAPTION_LIMIT, link=post.canonical_url),
-                                             photo=post.cover_image)]
+            data["messages"] = [
+                self.message(
+                    fit_telegram(teaser, CAPTION_LIMIT, link=post.canonical_url),
+                    photo=post.cover_image,
+                )
+            ]
         else:
-            data["messages"] = [self.message(fit_telegram(teaser, TEXT_LIMIT, link=post.canonical_url),
-                                             preview_url=post.canonical_url)]
+            data["messages"] = [
+                self.message(
+                    fit_telegram(teaser, TEXT_LIMIT, link=post.canonical_url),
+                    preview_url=post.canonical_url,
+                )
+            ]
         return Payload(self.name, post.key, data)
 
     def bot_url(self, method: str, redacted: bool = False) -> str:
@@ -104,11 +147,23 @@ class TelegramAdapter(Adapter[TelegramSettings]):
     def requests(self, payload: Payload) -> list[RequestSpec]:
         specs = []
         if "page" in payload.data:
-            specs.append(RequestSpec("POST", f"{self.settings.telegraph_base_url}/createPage", {},
-                                     {"access_token": "***", **payload.data["page"]}))
+            specs.append(
+                RequestSpec(
+                    "POST",
+                    f"{self.settings.telegraph_base_url}/createPage",
+                    {},
+                    {"access_token": "***", **payload.data["page"]},
+                )
+            )
         for message in payload.data["messages"]:
-            specs.append(RequestSpec("POST", self.bot_url(message["method"], redacted=True),
-                                     {"Content-Type": "application/json"}, message["params"]))
+            specs.append(
+                RequestSpec(
+                    "POST",
+                    self.bot_url(message["method"], redacted=True),
+                    {"Content-Type": "application/json"},
+                    message["params"],
+                )
+            )
         return specs
 
     def check_response(self, response: httpx.Response) -> Any:
@@ -116,17 +171,30 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         if isinstance(body, dict) and body.get("ok") is True:
             return body.get("result")
         description = str((body or {}).get("description") or "") if isinstance(body, dict) else ""
-        retry = ((body or {}).get("parameters") or {}).get("retry_after") if isinstance(body, dict) else None
+        retry = (
+            ((body or {}).get("parameters") or {}).get("retry_after")
+            if isinstance(body, dict)
+            else None
+        )
         status = response.status_code
         if status == 429 or retry is not None:
-            raise RateLimited(self.name, description or "flood control", retry_after=float(retry or 1))
+            raise RateLimited(
+                self.name, description or "flood control", retry_after=float(retry or 1)
+            )
         if status == 401:
-            raise AuthFailed(self.name, f"{description}: check SYNDICATE_TELEGRAM__BOT_TOKEN", status=401)
+            raise AuthFailed(
+                self.name, f"{description}: check SYNDICATE_TELEGRAM__BOT_TOKEN", status=401
+            )
         if status == 403:
-            raise AuthFailed(self.name, f"{description}: add the bot to the channel as an "
-                             "administrator allowed to post", status=403)
+            raise AuthFailed(
+                self.name,
+                f"{description}: add the bot to the channel as an administrator allowed to post",
+                status=403,
+            )
         if "chat not found" in description:
-            raise Rejected(self.name, f"{description}: check SYNDICATE_TELEGRAM__CHAT_ID", status=status)
+            raise Rejected(
+                self.name, f"{description}: check SYNDICATE_TELEGRAM__CHAT_ID", status=status
+            )
         if status == 400:
             raise Rejected(self.name, description, status=400)
         raise_for_status(self.name, response, description or None)
@@ -136,37 +204,57 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         response = await send(client, self.name, "POST", self.bot_url(method), json=params)
         return self.check_response(response)
 
-    async def telegraph(self, client: httpx.AsyncClient, method: str, params: dict[str, Any]) -> Any:
+    async def telegraph(
+        self, client: httpx.AsyncClient, method: str, params: dict[str, Any]
+    ) -> Any:
         token = self.settings.telegraph_token
         if token is None:
-            raise AuthFailed(self.name, "mode 'telegraph' needs SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN "
-                             "(create one with https://api.telegra.ph/createAccount?short_name=blog)")
-        import json
-
+            raise AuthFailed(
+                self.name,
+                "mode 'telegraph' needs SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN "
+                "(create one with https://api.telegra.ph/createAccount?short_name=blog)",
+            )
         form = {**params, "access_token": token.get_secret_value()}
         if "content" in form:
             form["content"] = json.dumps(form["content"], ensure_ascii=False)
-        response = await send(client, self.name, "POST", f"{self.settings.telegraph_base_url}/{method}",
-                              data=form)
+        response = await send(
+            client, self.name, "POST", f"{self.settings.telegraph_base_url}/{method}", data=form
+        )
         body = json_or_none(response)
         if isinstance(body, dict) and body.get("ok"):
             return body["result"]
-        error = str((body or {}).get("error") or response.status_code) if isinstance(body, dict) else str(response.status_code)
+        error = (
+            str((body or {}).get("error") or response.status_code)
+            if isinstance(body, dict)
+            else str(response.status_code)
+        )
         if error.startswith("FLOOD_WAIT_"):
-            raise RateLimited(self.name, f"Telegraph {error}", retry_after=float(error.rsplit("_", 1)[1]))
+            raise RateLimited(
+                self.name, f"Telegraph {error}", retry_after=float(error.rsplit("_", 1)[1])
+            )
         if error == "ACCESS_TOKEN_INVALID":
             raise AuthFailed(self.name, "Telegraph refused SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN")
         raise_for_status(self.name, response, error)
         raise Rejected(self.name, f"Telegraph: {error}")
 
     def with_page(self, params: dict[str, Any], page_url: str | None) -> dict[str, Any]:
+        """Put the Telegraph page's URL, known only after createPage, into a rendered message."""
         if page_url is None:
             return params
-        import json
+        out: dict[str, Any] = {}
+        for key, value in params.items():
+            if isinstance(value, dict):
+                out[key] = self.with_page(value, page_url)
+            elif isinstance(value, str):
+                markup = key in ("text", "caption")
+                out[key] = value.replace(PAGE_URL, escape(page_url) if markup else page_url)
+            else:
+                out[key] = value
+        return out
 
-        return json.loads(json.dumps(params).replace(PAGE_URL, page_url))
-
-    async def create(self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt) -> RemoteRef:
+    async def create(
+        self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt
+    ) -> RemoteRef:
         progress = dict(attempt.resume)
         if "page" in payload.data and "telegraph_url" not in progress:
             page = await self.telegraph(client, "createPage", dict(payload.data["page"]))
@@ -174,7 +262,7 @@ class TelegramAdapter(Adapter[TelegramSettings]):
             attempt.record(progress)
         ids: list[int] = list(progress.get("message_ids", []))
         kinds: list[str] = list(progress.get("kinds", []))
-        for message in payload.data["messages"][len(ids):]:
+        for message in payload.data["messages"][len(ids) :]:
             params = self.with_page(message["params"], progress.get("telegraph_url"))
             result = await self.call(client, message["method"], params)
             ids.append(int(result["message_id"]))
@@ -189,21 +277,30 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         url = f"https://t.me/{chat[1:]}/{ids[0]}" if chat.startswith("@") else None
         return RemoteRef(str(ids[0]), url, progress)
 
-    async def update(self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef,
-                     attempt: Attempt) -> RemoteRef:
+    async def update(
+        self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef, attempt: Attempt
+    ) -> RemoteRef:
         progress = dict(ref.extra)
         ids, kinds = list(progress.get("message_ids", [])), list(progress.get("kinds", []))
         messages = payload.data["messages"]
         if len(messages) != len(ids):
-            raise Rejected(self.name, f"the post now needs {len(messages)} message(s) instead of "
-                           f"{len(ids)}; Telegram cannot insert messages into a channel's history. "
-                           "Delete the old messages and run 'syndicate resolve --retry'")
+            raise Rejected(
+                self.name,
+                f"the post now needs {len(messages)} message(s) instead of "
+                f"{len(ids)}; Telegram cannot insert messages into a channel's history. "
+                "Delete the old messages and run 'syndicate resolve --retry'",
+            )
         if "page" in payload.data and "telegraph_path" in progress:
-            await self.telegraph(client, f"editPage/{progress['telegraph_path']}", dict(payload.data["page"]))
+            await self.telegraph(
+                client, f"editPage/{progress['telegraph_path']}", dict(payload.data["page"])
+            )
         for message_id, kind, message in zip(ids, kinds, messages, strict=True):
             params = self.with_page(message["params"], progress.get("telegraph_url"))
-            edit: dict[str, Any] = {"chat_id": params["chat_id"], "message_id": message_id,
-                                    "parse_mode": "HTML"}
+            edit: dict[str, Any] = {
+                "chat_id": params["chat_id"],
+                "message_id": message_id,
+                "parse_mode": "HTML",
+            }
             if kind == "photo":
                 method, edit["caption"] = "editMessageCaption", params.get("caption", "")
             else:

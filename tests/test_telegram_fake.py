@@ -232,7 +232,7 @@ def test_message_ids_increment_and_records(tg: FakeTelegram, clock: Clock) -> No
 
 def test_edits(tg: FakeTelegram, clock: Clock) -> None:
     send(tg, "<b>v1</b>")
-    edit = {"chat_id": CHAT, "message_id": 1, "parse_mode": "HTML"}
+    edit: dict[str, Any] = {"chat_id": CHAT, "message_id": 1, "parse_mode": "HTML"}
     assert (
         error(call(tg, "editMessageText", **edit, text="<b>v1</b>"))
         == f"Bad Request: {NOT_MODIFIED}"
@@ -249,7 +249,7 @@ def test_edits(tg: FakeTelegram, clock: Clock) -> None:
     )
     clock.now += 10
     call(tg, "sendPhoto", chat_id=CHAT, photo="https://e.x/a.jpg", caption="cap")
-    photo = {**edit, "message_id": 2}
+    photo: dict[str, Any] = {**edit, "message_id": 2}
     assert (
         error(call(tg, "editMessageText", **photo, text="x"))
         == "Bad Request: there is no text in the message to edit"
@@ -291,7 +291,7 @@ def test_dump_and_load_keep_messages(tg: FakeTelegram) -> None:
 
 @given(
     st.text(
-        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<&"), max_size=50
+        alphabet=st.characters(blacklist_categories=["Cs"], blacklist_characters="<&"), max_size=50
     )
 )
 def test_plain_text_without_markup_round_trips(text: str) -> None:

@@ -77,7 +77,8 @@ def request_params(request: httpx.Request) -> dict[str, Any]:
         )
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            payload = payload if isinstance(payload, bytes) else b""
             params[str(name)] = "<upload>" if part.get_filename() else payload.decode("utf-8")
     else:
         params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
