@@ -85,7 +85,7 @@ def test_form_and_query_params_are_accepted(tg: FakeTelegram) -> None:
     ("markup", "detail"),
     [
         ("Hello<br>", 'Unsupported start tag "br" at byte offset 5'),
-        ("小米<br/>", 'Unsupported start tag "br" at byte offset 6'),
+        ("小米<br/>", 'Unsupported start tag "br/" at byte offset 6'),
         ("é <p>x</p>", 'Unsupported start tag "p" at byte offset 3'),
         ("a <b", "Unclosed start tag at byte offset 2"),
         ('a <a href="x', 'Unclosed start tag "a" at byte offset 2'),
@@ -98,6 +98,7 @@ def test_form_and_query_params_are_accepted(tg: FakeTelegram) -> None:
         ("<b>x", 'Can\'t find end tag corresponding to start tag "b"'),
         ('<tg-emoji emoji-id="x">y</tg-emoji>', "Invalid custom emoji identifier specified"),
         ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+        ("路径 <路徑>", 'Unsupported start tag "路徑" at byte offset 7'),
     ],
 )
 def test_parse_errors_carry_telegram_wording_and_byte_offsets(

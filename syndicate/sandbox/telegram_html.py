@@ -116,8 +116,8 @@ def parse(text: str) -> tuple[str, list[dict[str, Any]]]:
             if length > top.start and top.entity:
                 entities.append({**top.entity, "offset": top.start, "length": length - top.start})
             continue
-        j = i
-        while j < n and is_name(text[j]):
+        j = i  # TDLib takes everything up to whitespace or ">" as the name: "<br/>" is "br/"
+        while j < n and not text[j].isspace() and text[j] != ">":
             j += 1
         if j >= n:
             raise ParseError(f"Unclosed start tag at byte offset {where(begin)}")
