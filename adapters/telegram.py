@@ -25,12 +25,12 @@ in the attempt's progress, so no message is sent twice.
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar, Literal
 
 import httpx
 from pydantic import SecretStr
 
+from adapters.telegram_telegraph import PAGE_URL, telegraph_call, with_page
 from syndicate.adapter import (
     Adapter,
     Attempt,
@@ -50,7 +50,6 @@ from syndicate.post import Post
 from syndicate.settings import PlatformSettings
 
 TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
-PAGE_URL = "{telegraph_url}"
 
 
 class TelegramSettings(PlatformSettings):
@@ -207,50 +206,14 @@ class TelegramAdapter(Adapter[TelegramSettings]):
     async def telegraph(
         self, client: httpx.AsyncClient, method: str, params: dict[str, Any]
     ) -> Any:
-        token = self.settings.telegraph_token
-        if token is None:
-            raise AuthFailed(
-                self.name,
-                "mode 'telegraph' needs SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN "
-                "(create one with https://api.telegra.ph/createAccount?short_name=blog)",
-            )
-        form = {**params, "access_token": token.get_secret_value()}
-        if "content" in form:
-            form["content"] = json.dumps(form["content"], ensure_ascii=False)
-        response = await send(
-            client, self.name, "POST", f"{self.settings.telegraph_base_url}/{method}", data=form
+        return await telegraph_call(
+            client,
+            self.name,
+            self.settings.telegraph_base_url,
+            self.settings.telegraph_token,
+            method,
+            params,
         )
-        body = json_or_none(response)
-        if isinstance(body, dict) and body.get("ok"):
-            return body["result"]
-        error = (
-            str((body or {}).get("error") or response.status_code)
-            if isinstance(body, dict)
-            else str(response.status_code)
-        )
-        if error.startswith("FLOOD_WAIT_"):
-            raise RateLimited(
-                self.name, f"Telegraph {error}", retry_after=float(error.rsplit("_", 1)[1])
-            )
-        if error == "ACCESS_TOKEN_INVALID":
-            raise AuthFailed(self.name, "Telegraph refused SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN")
-        raise_for_status(self.name, response, error)
-        raise Rejected(self.name, f"Telegraph: {error}")
-
-    def with_page(self, params: dict[str, Any], page_url: str | None) -> dict[str, Any]:
-        """Put the Telegraph page's URL, known only after createPage, into a rendered message."""
-        if page_url is None:
-            return params
-        out: dict[str, Any] = {}
-        for key, value in params.items():
-            if isinstance(value, dict):
-                out[key] = self.with_page(value, page_url)
-            elif isinstance(value, str):
-                markup = key in ("text", "caption")
-                out[key] = value.replace(PAGE_URL, escape(page_url) if markup else page_url)
-            else:
-                out[key] = value
-        return out
 
     async def create(
         self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt
@@ -263,7 +226,7 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         ids: list[int] = list(progress.get("message_ids", []))
         kinds: list[str] = list(progress.get("kinds", []))
         for message in payload.data["messages"][len(ids) :]:
-            params = self.with_page(message["params"], progress.get("telegraph_url"))
+            params = with_page(message["params"], progress.get("telegraph_url"))
             result = await self.call(client, message["method"], params)
             ids.append(int(result["message_id"]))
             kinds.append("photo" if message["method"] == "sendPhoto" else "text")
@@ -295,7 +258,7 @@ class TelegramAdapter(Adapter[TelegramSettings]):
                 client, f"editPage/{progress['telegraph_path']}", dict(payload.data["page"])
             )
         for message_id, kind, message in zip(ids, kinds, messages, strict=True):
-            params = self.with_page(message["params"], progress.get("telegraph_url"))
+            params = with_page(message["params"], progress.get("telegraph_url"))
             edit: dict[str, Any] = {
                 "chat_id": params["chat_id"],
                 "message_id": message_id,
