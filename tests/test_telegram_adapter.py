@@ -290,3 +290,27 @@ def test_digest_follows_the_text() -> None:
 
 async def test_check_reports_bot_and_chat(client: httpx.AsyncClient) -> None:
     assert await adapter().check(client) == "bot @syndicate_sandbox_bot can reach Syndicate sandbox"
+
+
+async def test_seed_post_through_the_sandbox_router_in_every_mode() -> None:
+    from syndicate.sandbox.server import Sandbox as Router
+
+    router = Router()
+    env = router.settings_env("http://sandbox")
+    async with httpx.AsyncClient(transport=router.transport()) as http:
+        for mode in ("link", "full", "telegraph"):
+            settings = TelegramSettings(
+                bot_token=SecretStr(env["SYNDICATE_TELEGRAM__BOT_TOKEN"]),
+                chat_id=env["SYNDICATE_TELEGRAM__CHAT_ID"],
+                base_url=env["SYNDICATE_TELEGRAM__BASE_URL"],
+                telegraph_base_url=env["SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL"],
+                telegraph_token=SecretStr(env["SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN"]),
+                mode=mode,
+            )
+            ref = await TelegramAdapter(settings).create(
+                http, TelegramAdapter(settings).render(seed_post()), Progress().attempt()
+            )
+            assert ref.url is not None and ref.url.startswith("https://t.me/syndicate_sandbox/")
+    held = router.posts()
+    assert [r["title"] for r in held["telegraph"]] == [seed_post().title]
+    assert all(r["title"] == seed_post().title for r in held["telegram"])
