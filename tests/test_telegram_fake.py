@@ -124,6 +124,12 @@ def test_entity_offsets_are_utf16_after_trimming(tg: FakeTelegram) -> None:
     ]
 
 
+def test_links_without_href_or_with_unusable_urls() -> None:
+    _, by_text = parse("<a>https://e.x/p</a>")
+    assert by_text == [{"type": "text_link", "url": "https://e.x/p", "offset": 0, "length": 13}]
+    assert parse('<a href="javascript:alert(1)">kept</a>') == ("kept", [])
+
+
 def test_allowed_tags_parse(tg: FakeTelegram) -> None:
     markup = (
         '<strong>a</strong><em>b</em><ins>c</ins><del>d</del><span class="tg-spoiler">e</span>'

@@ -7,6 +7,9 @@ trimming; chat resolution and bot membership; a per-chat token bucket (≈1/s, b
 20/min in channels) answered with ``Too Many Requests: retry after N``; edits with "not
 modified"; deletes within 48 h. FakeTelegraph: token check, field lengths, 64 KB content,
 node whitelist, ``Title-MM-DD(-N)`` paths, ``{"ok": false, "error": CODE}`` with HTTP 200.
+
+Known simplifications: Markdown parse modes are refused (syndicate only sends HTML);
+entity nesting rules are not normalised; ``link_preview_options`` is accepted, not judged.
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ class Open:
     attrs: dict[str, str]
     start: int  # offset in the output, UTF-16 units
     entity: dict[str, Any] = field(default_factory=dict)
+    piece: int = 0  # index into the output pieces, to read the element's text at its end
 
 
 def utf16(text: str) -> int:
@@ -113,6 +114,8 @@ def parse(text: str) -> tuple[str, list[dict[str, Any]]]:
                     f"Unmatched end tag at byte offset {where(begin)}, expected "
                     f'"</{top.name}>", found "</{name}>"'
                 )
+            if top.name == "a" and "href" not in top.attrs:  # the text is the URL
+                top.entity = link_entity("".join(out[top.piece :]))
             if length > top.start and top.entity:
                 entities.append({**top.entity, "offset": top.start, "length": length - top.start})
             continue
@@ -125,7 +128,8 @@ def parse(text: str) -> tuple[str, list[dict[str, Any]]]:
         if name not in KINDS:
             raise ParseError(f'Unsupported start tag "{name}" at byte offset {where(begin)}')
         attrs, i = attributes(text, j, name, begin, where)
-        stack.append(Open(name, attrs, length, entity_of(name, attrs, stack, begin, where)))
+        entity = entity_of(name, attrs, stack, begin, where)
+        stack.append(Open(name, attrs, length, entity, len(out)))
     if stack:
         raise ParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].name}"')
     entities.sort(key=lambda e: (e["offset"], -e["length"]))
@@ -193,10 +197,7 @@ def entity_of(
             raise ParseError("Invalid custom emoji identifier specified")
         return {"type": kind, "custom_emoji_id": attrs["emoji-id"]}
     if name == "a":
-        url = attrs.get("href", "")
-        return (
-            {"type": kind, "url": url} if url.startswith(("http://", "https://", "tg://")) else {}
-        )
+        return link_entity(attrs.get("href", ""))
     if name == "code" and stack and stack[-1].name == "pre":
         language = attrs.get("class", "")
         if language.startswith("language-"):
@@ -205,6 +206,12 @@ def entity_of(
     if name == "blockquote" and "expandable" in attrs:
         return {"type": "expandable_blockquote"}
     return {"type": kind}
+
+
+def link_entity(url: str) -> dict[str, Any]:
+    """A link whose URL Telegram cannot use is dropped silently; its text stays."""
+    usable = url.startswith(("http://", "https://", "tg://"))
+    return {"type": "text_link", "url": url} if usable else {}
 
 
 def trim(text: str, entities: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
