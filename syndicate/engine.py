@@ -86,11 +86,13 @@ class Engine:
     async def retrying(self, call: Callable[[], Awaitable[Any]], action: Action) -> Any:
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, RateLimited) and (error.retry_after or 0) > self.policy.longest_wait:
+                log.warning("%s %s: rate limited for %.0f s; giving up for this run",
+                            action.platform, action.key, error.retry_after or 0)
+                raise error
             wait = state.next_action.sleep if state.next_action else 0
             log.warning("%s %s: attempt %d failed (%s); retrying in %.1f s", action.platform,
                         action.key, state.attempt_number, error, wait)
-            if isinstance(error, RateLimited) and (error.retry_after or 0) > self.policy.longest_wait:
-                raise error
 
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(Transient),

@@ -24,7 +24,7 @@ import h11
 import httpx
 
 from syndicate.sandbox import credentials
-from syndicate.sandbox.base import Fake
+from syndicate.sandbox.base import Clock, Fake, wall_clock
 from syndicate.sandbox.faults import FaultPlan
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -39,13 +39,13 @@ class Dropped(Exception):
         self.kind = kind
 
 
-def default_fakes(*, site: str, daily_cap: int) -> list[Fake]:
+def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
     from syndicate.sandbox.medium import FakeMedium
     from syndicate.sandbox.telegram import FakeTelegram, FakeTelegraph
     from syndicate.sandbox.wordpress import FakeWordPress
 
-    return [FakeMedium(daily_cap=daily_cap), FakeWordPress(site=f"{site}/wordpress"),
-            FakeTelegram(), FakeTelegraph()]
+    return [FakeMedium(daily_cap=daily_cap, clock=clock), FakeWordPress(site=f"{site}/wordpress"),
+            FakeTelegram(clock=clock), FakeTelegraph(clock=clock)]
 
 
 class Sandbox:
@@ -53,12 +53,13 @@ class Sandbox:
 
     def __init__(self, state_dir: Path | None = None, *, faults: FaultPlan | None = None,
                  latency: float = 0.0, sleep: Sleep = asyncio.sleep, daily_cap: int = 10,
-                 site: str = "http://127.0.0.1") -> None:
+                 site: str = "http://127.0.0.1", clock: Clock = wall_clock) -> None:
         self.state_dir = state_dir
         self.faults = faults or FaultPlan()
         self.latency = latency
         self.sleep = sleep
-        self.fakes: dict[str, Fake] = {f.name: f for f in default_fakes(site=site, daily_cap=daily_cap)}
+        self.fakes: dict[str, Fake] = {
+            f.name: f for f in default_fakes(site=site, daily_cap=daily_cap, clock=clock)}
         self.requests: list[tuple[str, str, str]] = []
         """(method, platform, path) of every request that reached a fake."""
         if state_dir is not None:

@@ -77,7 +77,7 @@ class FakeWordPress:
                               text="<html><body><h1>429 Too Many Requests</h1></body></html>")
 
     def records(self) -> list[dict[str, Any]]:
-        return [{"id": p["id"], "title": p["title"], "url": p["link"]}
+        return [{"id": p["id"], "title": p["title"]["rendered"], "url": p["link"]}
                 for p in self.posts.values() if p["status"] != "trash"]
 
     def dump(self) -> dict[str, Any]:

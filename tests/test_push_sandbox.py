@@ -1,0 +1,103 @@
+"""Issue 3's acceptance checks: pushes into the sandbox, counted from the fakes' own records."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from syndicate.engine import resolve
+from syndicate.sandbox.faults import FaultPlan
+from syndicate.sources import open_site
+from syndicate.state import State
+from tests.conftest import EXAMPLE_BLOG
+from tests.sandboxing import SimClock, make_sandbox, push_once, titles_by_platform
+
+PLATFORMS = ("medium", "telegram", "wordpress")
+
+
+def expected_titles(site_dir: Path) -> dict[str, set[str]]:
+    posts, errors = open_site(site_dir).read_all()
+    assert not errors
+    wanted: dict[str, set[str]] = {p: set() for p in PLATFORMS}
+    for post in posts:
+        for platform in PLATFORMS:
+            if post.hold is None and post.options.allows(platform):
+                wanted[platform].add(post.for_platform(platform).title)
+    return wanted
+
+
+def test_first_push_creates_every_post_everywhere_and_a_second_sends_nothing(
+        example_blog: Path, tmp_path: Path) -> None:
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock)
+    outcomes, errors = push_once(example_blog, box, clock)
+    assert not errors
+    assert not [o for o in outcomes if o.outcome in ("failed", "uncertain")], outcomes
+    for platform, titles in expected_titles(example_blog).items():
+        assert sorted(titles_by_platform(box)[platform]) == sorted(titles), platform
+    writes = box.writes()
+    again, _ = push_once(example_blog, box, clock)
+    assert box.writes() == writes, "a second push must send no write request"
+    assert {o.outcome for o in again} == {"skipped"}
+
+
+def test_an_edit_updates_wordpress_and_telegram_and_medium_reports_blocked(
+        example_blog: Path, tmp_path: Path) -> None:
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock)
+    push_once(example_blog, box, clock)
+    seed = example_blog / "_posts" / "想法" / "2021-01-28-xiaomi.md"
+    text = seed.read_text(encoding="utf-8")
+    text = text.replace('summary: "1 月 24 号', 'summary: "（更新）1 月 24 号')
+    text = text.replace("容笔者道来。\n", "容笔者道来。（本文已更新）\n", 1)
+    seed.write_text(text, encoding="utf-8")
+    outcomes, _ = push_once(example_blog, box, clock)
+    seed_outcomes = {o.platform: o for o in outcomes if o.key.endswith("xiaomi.md")}
+    assert seed_outcomes["wordpress"].outcome == "updated"
+    assert seed_outcomes["telegram"].outcome == "updated"
+    assert seed_outcomes["medium"].outcome == "blocked"
+    assert "cannot update" in seed_outcomes["medium"].reason
+    others = [o for o in outcomes if not o.key.endswith("xiaomi.md")]
+    assert {o.outcome for o in others} == {"skipped"}
+    wordpress = box.fakes["wordpress"]
+    excerpts = [p["excerpt"]["raw"] for p in wordpress.dump()["posts"]]  # type: ignore[attr-defined]
+    assert any(e.startswith("（更新）") for e in excerpts)
+    assert len(titles_by_platform(box)["wordpress"]) == len(expected_titles(example_blog)["wordpress"])
+
+
+def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: dict[str, str]) -> None:
+    """What a careful person does with `syndicate resolve`: look, then say what they saw."""
+    state = State.load(site_dir)
+    for key, platform, entry in list(state.entries()):
+        if entry.status in ("uncertain", "pending") and platform != "wordpress":
+            went_out = titles[key + "|" + platform] in box_titles[platform]
+            resolve(state, key, platform, published="seen-on-platform" if went_out else None,
+                    retry=not went_out)
+
+
+@pytest.mark.parametrize("plan_seed", range(200))
+def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
+        plan_seed: int, tmp_path: Path) -> None:
+    site = tmp_path / "blog"
+    shutil.copytree(EXAMPLE_BLOG, site, ignore=shutil.ignore_patterns(".syndicate"))
+    rng = random.Random(plan_seed)
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock, FaultPlan(rate=rng.uniform(0.1, 0.6), seed=plan_seed))
+    push_once(site, box, clock)
+    State.load(site)  # valid after a faulty run
+    box.faults.rate = 0.0
+    posts, _ = open_site(site).read_all()
+    titles = {f"{p.key}|{name}": p.for_platform(name).title for p in posts for name in PLATFORMS}
+    for _rerun in range(6):
+        settle_uncertain(site, titles_by_platform(box), titles)
+        outcomes, _ = push_once(site, box, clock)
+        if all(o.outcome in ("skipped", "blocked") for o in outcomes):
+            break
+    held = titles_by_platform(box)
+    for platform, wanted in expected_titles(site).items():
+        for title in wanted:
+            assert held[platform].count(title) == 1, (platform, title, held[platform].count(title))
+        assert len(held[platform]) == len(wanted), (platform, "unexpected extra posts")
