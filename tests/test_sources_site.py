@@ -1,0 +1,111 @@
+"""Sources: detection, permalinks, front matter and bad input, on tiny temporary sites."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from syndicate.errors import ConfigError, SourceError
+from syndicate.sources import open_site
+
+BLOG = Path(__file__).resolve().parent.parent / "examples" / "blog"
+
+
+def write(root: Path, rel: str, text: str | bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+
+
+def jekyll(tmp_path: Path, permalink: str = "/:year/:month/:day/:title/") -> Path:
+    write(tmp_path, "_config.yml",
+          f"url: https://example.com\nbaseurl: ''\npermalink: {permalink}\ntimezone: UTC\n")
+    return tmp_path
+
+
+def test_seed_post_canonical_url() -> None:
+    site = open_site(BLOG)
+    assert site.kind == "jekyll"
+    files = site.discover()
+    seed = next(f for f in files if f.rel_path.endswith("2021-01-28-xiaomi.md"))
+    post = site.read(seed)
+    assert post.canonical_url == "https://dbarobin.com/2021/01/28/xiaomi/"
+    assert post.key == seed.rel_path
+    assert post.source_hash == seed.digest()
+    assert not any("_drafts" in f.rel_path for f in files)
+
+
+def test_category_folders_and_named_style(tmp_path: Path) -> None:
+    root = jekyll(tmp_path, "date")
+    write(root, "想法/_posts/2021-01-02-a.md", "---\ntitle: A\n---\nbody\n")
+    write(root, "_posts/Tech/2021-01-03-b.md", "---\ntitle: B\n---\nbody\n")
+    site = open_site(root)
+    posts, errors = site.read_all()
+    assert errors == []
+    urls = sorted(p.canonical_url for p in posts)
+    assert any(u.endswith("/2021/01/02/a.html") for u in urls)
+    # Jekyll takes categories only from folders above _posts, not below it.
+    assert "https://example.com/2021/01/03/b.html" in urls
+    assert len(posts) == 2
+
+
+def test_tags_and_crlf_bom(tmp_path: Path) -> None:
+    root = jekyll(tmp_path)
+    text = "\ufeff---\r\ntitle: T\r\ntags: a, b\r\nlang: zh\r\n---\r\nHello\r\n"
+    write(root, "_posts/2021-05-01-t.md", text.encode("utf-8"))
+    post = open_site(root).read(open_site(root).discover()[0])
+    assert post.title == "T"
+    assert set(post.tags) == {"a", "b"}
+    assert post.language == "zh"
+
+
+def test_draft_and_future_are_held(tmp_path: Path) -> None:
+    root = jekyll(tmp_path)
+    write(root, "_posts/2021-01-01-x.md", "---\ntitle: X\npublished: false\n---\nb\n")
+    write(root, "_posts/2999-01-01-y.md", "---\ntitle: Y\n---\nb\n")
+    posts, errors = open_site(root).read_all()
+    assert errors == []
+    assert all(p.hold for p in posts)
+
+
+def test_bad_posts_report_and_others_survive(tmp_path: Path) -> None:
+    root = jekyll(tmp_path)
+    write(root, "_posts/2021-01-01-ok.md", "---\ntitle: OK\n---\nb\n")
+    write(root, "_posts/2021-01-02-yaml.md", "---\ntitle: [oops\n---\nb\n")
+    write(root, "_posts/2021-01-03-open.md", "---\ntitle: never closed\nb\n")
+    write(root, "_posts/2021-01-04-bin.md", b"---\ntitle: x\n---\n\x00\x00\x00")
+    write(root, "_posts/2021-01-05-enc.md", b"---\ntitle: x\n---\n\xff\xfe bad")
+    bomb = "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},"
+        f"*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
+        for i in range(9)) + "title: boom\n---\nb\n"
+    write(root, "_posts/2021-01-06-bomb.md", bomb)
+    started = time.monotonic()
+    posts, errors = open_site(root).read_all()
+    assert time.monotonic() - started < 5
+    assert [p.title for p in posts] == ["OK"]
+    assert len(errors) == 5
+    assert all(isinstance(e, SourceError) and e.path.startswith("_posts/") for e in errors)
+
+
+def test_toml_front_matter_hugo(tmp_path: Path) -> None:
+    write(tmp_path, "hugo.toml", 'baseURL = "https://h.example/"\n[permalinks]\nposts = "/:year/:slug/"\n')
+    write(tmp_path, "content/posts/hello.md", '+++\nTitle = "Hi"\ndate = 2022-03-04\nslug = "hey"\n+++\nbody\n')
+    write(tmp_path, "content/posts/_index.md", "---\ntitle: section\n---\n")
+    site = open_site(tmp_path)
+    assert site.kind == "hugo"
+    posts, errors = site.read_all()
+    assert errors == []
+    assert [p.title for p in posts] == ["Hi"]
+    assert posts[0].canonical_url == "https://h.example/2022/hey/"
+
+
+def test_invalid_config_is_config_error(tmp_path: Path) -> None:
+    write(tmp_path, "_config.yml", "url: [broken\n")
+    with pytest.raises(ConfigError):
+        open_site(tmp_path)
