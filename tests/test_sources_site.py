@@ -94,8 +94,10 @@ def test_bad_posts_report_and_others_survive(tmp_path: Path) -> None:
 
 
 def test_toml_front_matter_hugo(tmp_path: Path) -> None:
-    write(tmp_path, "hugo.toml", 'baseURL = "https://h.example/"\n[permalinks]\nposts = "/:year/:slug/"\n')
-    write(tmp_path, "content/posts/hello.md", '+++\nTitle = "Hi"\ndate = 2022-03-04\nslug = "hey"\n+++\nbody\n')
+    write(tmp_path, "hugo.toml",
+          'baseURL = "https://h.example/"\n[permalinks]\nposts = "/:year/:slug/"\n')
+    write(tmp_path, "content/posts/hello.md",
+          '+++\nTitle = "Hi"\ndate = 2022-03-04\nslug = "hey"\n+++\nbody\n')
     write(tmp_path, "content/posts/_index.md", "---\ntitle: section\n---\n")
     site = open_site(tmp_path)
     assert site.kind == "hugo"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from datetime import datetime, timezone, tzinfo
+from datetime import UTC, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -103,11 +103,11 @@ class Site(ABC):
         self.baseurl = ("/" + base.strip("/")) if base.strip("/") else ""
         zone_name = overrides.timezone or settings.get("timezone")
         try:
-            self.zone: tzinfo = ZoneInfo(str(zone_name)) if zone_name else timezone.utc
+            self.zone: tzinfo = ZoneInfo(str(zone_name)) if zone_name else UTC
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"unknown time zone '{zone_name}'", source=str(root),
                               key="timezone") from None
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     @property
     def base_url(self) -> str:
@@ -176,9 +176,9 @@ class Site(ABC):
         return None
 
     def read(self, source: SourceFile) -> Post:
+        from syndicate.dialects.text import to_text
         from syndicate.markup import MarkupContext, render_body
         from syndicate.markup.clean import absolute
-        from syndicate.dialects.text import to_text
 
         meta = self.cached_meta(source)
         rel = source.rel_path
