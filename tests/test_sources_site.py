@@ -111,3 +111,35 @@ def test_invalid_config_is_config_error(tmp_path: Path) -> None:
     write(tmp_path, "_config.yml", "url: [broken\n")
     with pytest.raises(ConfigError):
         open_site(tmp_path)
+
+
+def test_size_cap_and_missing_title(tmp_path: Path) -> None:
+    root = jekyll(tmp_path)
+    write(root, "_posts/2021-01-01-big.md", b"---\ntitle: x\n---\n" + b"a" * (6 * 1024 * 1024))
+    write(root, "_posts/2021-01-02-notitle.md", "---\ntags: 1\n---\nhi\n")
+    posts, errors = open_site(root).read_all()
+    assert posts == []
+    by_path = {e.path: e for e in errors}
+    assert "5 MB" in str(by_path["_posts/2021-01-01-big.md"])
+    assert by_path["_posts/2021-01-02-notitle.md"].field == "title"
+
+
+def test_syndicate_block_summary_cover_author(tmp_path: Path) -> None:
+    write(tmp_path, "_config.yml", "url: https://e.com\nauthor: Site A\n")
+    write(tmp_path, "_posts/2021-01-03-opts.md",
+          "---\ntitle: O\nimage: {path: /img/a.png}\nsyndicate: {platforms: [telegram], "
+          "key: k1, telegram: {title: TT, tags: [z]}}\n---\nFirst para.\n")
+    write(tmp_path, "_posts/2021-01-04-off.md",
+          "---\ntitle: Quiet\ndescription: D\nsyndicate: false\n---\nx\n")
+    posts, errors = open_site(tmp_path).read_all()
+    assert errors == []
+    opts, off = sorted(posts, key=lambda p: p.source_path)
+    assert opts.key == "k1"
+    assert opts.summary == "First para."
+    assert opts.cover_image == "https://e.com/img/a.png"
+    assert opts.author == "Site A"
+    assert opts.options.allows("telegram") and not opts.options.allows("medium")
+    assert opts.for_platform("telegram").title == "TT"
+    assert opts.for_platform("telegram").tags == ("z",)
+    assert off.summary == "D"
+    assert not off.options.enabled
