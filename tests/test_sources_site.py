@@ -143,3 +143,34 @@ def test_syndicate_block_summary_cover_author(tmp_path: Path) -> None:
     assert opts.for_platform("telegram").tags == ("z",)
     assert off.summary == "D"
     assert not off.options.enabled
+
+
+@pytest.mark.parametrize(("style", "expected"), [
+    ("pretty", "https://e.com/blog/big%20news/2021/02/03/Hello-World/"),
+    ("ordinal", "https://e.com/blog/big%20news/2021/034/Hello-World.html"),
+    ("none", "https://e.com/blog/big%20news/Hello-World.html"),
+    ("/:categories/:short_year/:i_month/:i_day/:slug:output_ext",
+     "https://e.com/blog/big%20news/21/2/3/hello-world.html"),
+])
+def test_jekyll_permalink_styles_and_post_url(tmp_path: Path, style: str, expected: str) -> None:
+    # Jekyll 4 downcases categories (no slugify) and URL-escapes them; :title keeps case.
+    write(tmp_path, "_config.yml", f"url: https://e.com\nbaseurl: /blog\npermalink: {style}\n")
+    write(tmp_path, "_posts/2021-02-03-Hello-World.md",
+          "---\ntitle: H\ncategories: [Big News]\n---\nx\n")
+    write(tmp_path, "_posts/2021-02-04-p.md", "---\ntitle: P\npermalink: /custom/p/\n---\nx\n")
+    site = open_site(tmp_path)
+    posts, errors = site.read_all()
+    assert errors == []
+    assert sorted(p.canonical_url for p in posts) == sorted(
+        [expected, "https://e.com/blog/custom/p/"])
+    assert site.resolve_link("post_url", "2021-02-03-Hello-World") == expected
+
+
+def test_plain_folder_from_syndicate_toml(tmp_path: Path) -> None:
+    write(tmp_path, "syndicate.toml", '[site]\nurl = "https://f.com"\npermalink = "/posts/:slug/"\n')
+    write(tmp_path, "2022-01-01-a.md", "---\ntitle: A\n---\nx\n")
+    site = open_site(tmp_path)
+    posts, errors = site.read_all()
+    assert site.kind == "folder"
+    assert errors == []
+    assert [p.canonical_url for p in posts] == ["https://f.com/posts/a/"]
