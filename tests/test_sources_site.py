@@ -167,7 +167,8 @@ def test_jekyll_permalink_styles_and_post_url(tmp_path: Path, style: str, expect
 
 
 def test_plain_folder_from_syndicate_toml(tmp_path: Path) -> None:
-    write(tmp_path, "syndicate.toml", '[site]\nurl = "https://f.com"\npermalink = "/posts/:slug/"\n')
+    write(tmp_path, "syndicate.toml",
+          '[site]\nurl = "https://f.com"\npermalink = "/posts/:slug/"\n')
     write(tmp_path, "2022-01-01-a.md", "---\ntitle: A\n---\nx\n")
     site = open_site(tmp_path)
     posts, errors = site.read_all()
