@@ -1,0 +1,99 @@
+"""kill -9 of a real `syndicate push` at random moments, against the loopback sandbox.
+
+After every kill the state file must still load; after clean reruns (and a person's
+`syndicate resolve` for what the platform cannot be searched for) every post must be
+on every platform exactly once, counted from the fakes' own records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from syndicate.sandbox.faults import FaultPlan
+from syndicate.sandbox.server import Sandbox, serve
+from syndicate.state import State
+from tests.conftest import EXAMPLE_BLOG, ROOT
+from tests.test_push_sandbox import expected_titles, settle_uncertain
+
+
+class LoopbackSandbox:
+    """A Sandbox served on 127.0.0.1 from a background thread."""
+
+    def __init__(self, state_dir: Path, faults: FaultPlan) -> None:
+        self.sandbox = Sandbox(state_dir, faults=faults, daily_cap=10_000)
+        self.loop = asyncio.new_event_loop()
+        started = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(self.loop)
+            self.handle = self.loop.run_until_complete(serve(self.sandbox))
+            started.set()
+            self.loop.run_forever()
+
+        self.thread = threading.Thread(target=run, daemon=True)
+        self.thread.start()
+        assert started.wait(10)
+
+    def env(self) -> dict[str, str]:
+        return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT),
+                **self.sandbox.settings_env(self.handle.url)}
+
+    def titles(self) -> dict[str, list[str]]:
+        return {n: [str(r["title"]) for r in recs] for n, recs in self.sandbox.posts().items()}
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.handle.close(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+@pytest.fixture
+def loopback(tmp_path: Path) -> Iterator[LoopbackSandbox]:
+    box = LoopbackSandbox(tmp_path / "fakes", FaultPlan())
+    yield box
+    box.close()
+
+
+def push(site: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "syndicate.cli", "push", "--site", str(site), "--json"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kill_9_at_a_random_moment_never_duplicates_or_loses_a_post(
+        seed: int, tmp_path: Path, loopback: LoopbackSandbox) -> None:
+    site = tmp_path / "blog"
+    shutil.copytree(EXAMPLE_BLOG, site, ignore=shutil.ignore_patterns(".syndicate"))
+    rng = random.Random(seed)
+    loopback.sandbox.faults = FaultPlan(rate=rng.uniform(0.0, 0.3), seed=seed)
+    process = push(site, loopback.env())
+    time.sleep(rng.uniform(0.3, 2.5))
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    State.load(site)  # the state file is valid whatever moment the kill hit
+    loopback.sandbox.faults = FaultPlan()
+    posts = [p for p in __import__("syndicate.sources", fromlist=["open_site"]).open_site(site).read_all()[0]]
+    titles = {f"{p.key}|{n}": p.for_platform(n).title for p in posts for n in ("medium", "telegram", "wordpress")}
+    for _rerun in range(4):
+        settle_uncertain(site, loopback.titles(), titles)
+        result = subprocess.run([sys.executable, "-m", "syndicate.cli", "push", "--site", str(site), "--json"],
+                                env=loopback.env(), capture_output=True, timeout=120)
+        if result.returncode == 0:
+            break
+    held = loopback.titles()
+    for platform, wanted in expected_titles(site).items():
+        for title in wanted:
+            assert held[platform].count(title) == 1, (seed, platform, title, held[platform].count(title))
+        assert len(held[platform]) == len(wanted), (seed, platform)
