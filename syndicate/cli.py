@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from collections.abc import Callable
+from typing import Annotated, NoReturn, ParamSpec
 
 import typer
 
@@ -51,12 +52,15 @@ def setup_logging(verbose: bool) -> None:
     logging.getLogger("httpx").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def guarded(func):  # type: ignore[no-untyped-def]
-    """Turn syndicate's own errors into one line and exit code 2 at the CLI edge."""
+P = ParamSpec("P")
+
+
+def guarded(func: Callable[P, None]) -> Callable[P, None]:
+    """Turn syndicate's own errors into one line and an exit code at the CLI edge."""
     import functools
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
         from syndicate.errors import ConfigError, StateError, SyndicateError
 
         try:

@@ -32,7 +32,7 @@ from syndicate.planner import Action
 from syndicate.state import Entry, State
 
 log = logging.getLogger("syndicate.engine")
-AnyAdapter = Adapter  # type: ignore[type-arg]
+AnyAdapter = Adapter[Any]
 Sleep = Callable[[float], Awaitable[None]]
 
 

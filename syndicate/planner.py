@@ -7,6 +7,8 @@ so a push on a ten-year-old blog costs little more than reading its files.
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,7 +20,7 @@ from syndicate.post import Post
 from syndicate.sources import Site, SourceFile
 from syndicate.state import DONE, Entry, State
 
-AnyAdapter = Adapter  # type: ignore[type-arg]
+AnyAdapter = Adapter[Any]
 WRITES = frozenset({"create", "update", "reconcile"})
 
 

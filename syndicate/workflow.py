@@ -16,7 +16,7 @@ from syndicate.config import SyndicateConfig
 from syndicate.errors import ConfigError
 from syndicate.post import Post
 
-AnyAdapter = Adapter  # type: ignore[type-arg]
+AnyAdapter = Adapter[Any]
 
 
 def select_platforms(
