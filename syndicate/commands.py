@@ -73,17 +73,13 @@ def build_previews(
     held: list[Post] = []
     errors: list[SourceError] = []
     for source in site.discover():
-        if posts and not matches(source.rel_path, None, posts, site.root):
-            try:
-                post = site.read(source)
-            except SourceError:
-                continue
-            if not matches(source.rel_path, post.key, posts, site.root):
-                continue
         try:
             post = site.read(source)
         except SourceError as exc:
-            errors.append(exc)
+            if not posts or matches(source.rel_path, None, posts, site.root):
+                errors.append(exc)
+            continue
+        if posts and not matches(source.rel_path, post.key, posts, site.root):
             continue
         if post.hold:
             held.append(post)
