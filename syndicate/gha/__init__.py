@@ -1,0 +1,1 @@
+"""``syndicate ci``: read the GitHub event, push, summarise, commit the state back."""
