@@ -1,0 +1,181 @@
+"""Issue 4's acceptance checks: `syndicate ci --sandbox` in a real git repository with an origin.
+
+Counts come from the sandbox fakes' own records, commits from origin's own log.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from syndicate.cli import app
+from syndicate.gha.run import run_ci
+from tests.gha_repo import STATE, Repo, build_template, copy_template, git, post_text
+
+PLATFORMS = ("medium", "telegram", "wordpress")
+NEW = "_posts/tech/2025-03-01-action-test.md"
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_template(tmp_path_factory.mktemp("gha-template"))
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path) -> Repo:
+    return copy_template(template, tmp_path / "repo")
+
+
+def ci(repo: Repo, environ: dict[str, str], *, dry_run: bool = False) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run_ci(repo.site, None, dry_run=dry_run, commit_state=True, sandbox=True,
+                  environ=environ, stream=out)
+    return code, out.getvalue()
+
+
+def push_event(repo: Repo, before: str, after: str) -> dict[str, str]:
+    return repo.environ("push", {"ref": "refs/heads/main", "before": before, "after": after,
+                                 "forced": False})
+
+
+def titles(records: list[dict[str, object]]) -> list[str]:
+    return [str(r["title"]) for r in records]
+
+
+def test_a_push_adding_one_post_creates_exactly_that_post_everywhere(repo: Repo) -> None:
+    before_records = repo.fakes()
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    code, annotations = ci(repo, push_event(repo, before, after))
+    assert code == 0, annotations
+    records = repo.fakes()
+    for platform in PLATFORMS:
+        added = len(records[platform]) - len(before_records[platform])
+        assert added == 1, platform
+        new = [t for t in titles(records[platform]) if t not in titles(before_records[platform])]
+        assert len(new) == 1 and "Action test post" in new[0], (platform, new)
+    outputs = repo.outputs()
+    assert outputs["created"] == "3" and outputs["failed"] == "0"
+    assert outputs["state-committed"] == "true"
+    report = json.loads(Path(outputs["report"]).read_text(encoding="utf-8"))
+    assert {r["platform"] for r in report["results"] if r["outcome"] == "created"} == set(PLATFORMS)
+    assert report["changed"] == [NEW]
+
+
+def test_the_state_is_committed_to_origin_as_the_bot_with_skip_ci(repo: Repo) -> None:
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    ci(repo, push_event(repo, before, after))
+    log = git(repo.origin, "log", "-1", "--format=%an <%ae>%n%s", "main").splitlines()
+    assert log[0] == "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    assert log[1].endswith("[skip ci]")
+    assert git(repo.origin, "diff", "--name-only", "main~1", "main").split() == [STATE]
+    state = json.loads(git(repo.origin, "show", f"main:{STATE}"))
+    assert {"medium", "telegram", "wordpress"} <= set(state["posts"][NEW])
+
+
+def test_a_push_editing_one_post_updates_it_and_creates_nothing(repo: Repo) -> None:
+    first = repo.commit_post(NEW, post_text("Action test post"))
+    ci(repo, push_event(repo, *first))
+    counts = {p: len(r) for p, r in repo.fakes().items()}
+    edited = post_text("Action test post, revised").replace("A short new post", "An edited post")
+    before, after = repo.commit_post(NEW, edited, "edit")
+    code, annotations = ci(repo, push_event(repo, before, after))
+    assert code == 0
+    records = repo.fakes()
+    assert {p: len(r) for p, r in records.items()} == counts, "an edit must not create"
+    assert any("revised" in t for t in titles(records["wordpress"]))
+    report = json.loads(Path(repo.outputs()["report"]).read_text(encoding="utf-8"))
+    outcomes = {r["platform"]: r["outcome"] for r in report["results"] if r["post"] == NEW}
+    assert outcomes == {"wordpress": "updated", "telegram": "updated", "medium": "blocked"}
+    assert "blocked" in repo.summary() and "::warning file=blog/_posts/tech/" in annotations
+
+
+def test_a_pull_request_run_sends_nothing_and_commits_nothing(repo: Repo) -> None:
+    git(repo.work, "checkout", "--quiet", "-b", "feature")
+    (repo.site / NEW).write_text(post_text("Proposed post"), encoding="utf-8")
+    git(repo.work, "add", str(repo.site / NEW))
+    git(repo.work, "commit", "--quiet", "-m", "proposal")
+    records, origin_head = repo.fakes(), repo.head()
+    state_before = (repo.work / STATE).read_bytes()
+    code, _ = ci(repo, repo.environ("pull_request", {"number": 7}))
+    assert code == 0
+    assert repo.fakes() == records
+    assert (repo.work / STATE).read_bytes() == state_before
+    assert repo.head() == origin_head
+    assert git(repo.work, "log", "-1", "--format=%s").strip() == "proposal"
+    summary = repo.summary()
+    assert summary.count("| would create |") == 3 and "Proposed post" in summary
+
+
+def test_a_push_rejected_because_someone_pushed_meanwhile_is_retried(repo: Repo) -> None:
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    other = repo.other_clone()
+    (other / "README.md").write_text("pushed while the Action ran\n", encoding="utf-8")
+    git(other, "add", "README.md")
+    git(other, "commit", "--quiet", "-m", "meanwhile")
+    git(other, "push", "--quiet", "origin", "main")
+    code, _ = ci(repo, push_event(repo, before, after))
+    assert code == 0
+    subjects = git(repo.origin, "log", "--format=%s", "main").splitlines()
+    assert subjects[0].endswith("[skip ci]") and subjects[1] == "meanwhile"
+    report = json.loads(Path(repo.outputs()["report"]).read_text(encoding="utf-8"))
+    assert report["state"]["status"] == "committed" and report["state"]["attempts"] == 2
+
+
+def test_a_state_file_changed_meanwhile_is_merged_entry_by_entry(repo: Repo) -> None:
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    other = repo.other_clone()
+    theirs = json.loads((other / STATE).read_text(encoding="utf-8"))
+    theirs["posts"]["_posts/elsewhere.md"] = {"medium": {
+        "status": "published", "remote_id": "m-1", "updated_at": "2026-01-01T00:00:00+00:00"}}
+    (other / STATE).write_text(json.dumps(theirs, indent=2), encoding="utf-8")
+    git(other, "commit", "--quiet", "-am", "another run's state")
+    git(other, "push", "--quiet", "origin", "main")
+    code, _ = ci(repo, push_event(repo, before, after))
+    assert code == 0
+    merged = json.loads(git(repo.origin, "show", f"main:{STATE}"))
+    assert "_posts/elsewhere.md" in merged["posts"] and NEW in merged["posts"]
+    assert git(repo.origin, "log", "-1", "--format=%s", "main").strip().endswith("[skip ci]")
+
+
+def test_an_unknown_before_commit_falls_back_to_the_state_file(repo: Repo) -> None:
+    before_records = repo.fakes()
+    _before, after = repo.commit_post(NEW, post_text("Action test post"))
+    code, _ = ci(repo, push_event(repo, "1" * 40, after))
+    assert code == 0
+    assert all(len(repo.fakes()[p]) == len(before_records[p]) + 1 for p in PLATFORMS)
+    assert "state file alone decided" in repo.summary()
+
+
+def test_a_hostile_title_runs_nothing_and_stays_one_table_row(repo: Repo, tmp_path: Path) -> None:
+    pwned, pwned_too = tmp_path / "pwned", tmp_path / "pwned-too"
+    title = f"$(touch {pwned}) `touch {pwned_too}` | ::error::x\r\n::warning::y %0A"
+    before, after = repo.commit_post(NEW, post_text(title))
+    code, annotations = ci(repo, push_event(repo, before, after))
+    assert code == 0
+    assert not pwned.exists() and not pwned_too.exists()
+    assert not Path("/tmp/pwned").exists()
+    for line in annotations.splitlines():
+        assert line.startswith(("::warning", "::error")) and line.count("::") == 2, line
+    rows = [line for line in repo.summary().splitlines() if "touch" in line]
+    assert len(rows) == 3 and all(r.count(" | ") == 3 for r in rows)
+
+
+def test_the_cli_command_runs_the_same_thing(repo: Repo) -> None:
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    environ = push_event(repo, before, after)
+    result = CliRunner().invoke(app, ["ci", "--site", str(repo.site), "--sandbox"], env=environ)
+    assert result.exit_code == 0, result.output
+    assert repo.outputs()["created"] == "3"
+    assert git(repo.origin, "log", "-1", "--format=%s", "main").strip().endswith("[skip ci]")
+
+
+def test_dry_run_input_on_a_push_sends_and_commits_nothing(repo: Repo) -> None:
+    records = repo.fakes()
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    code, _ = ci(repo, push_event(repo, before, after), dry_run=True)
+    assert code == 0 and repo.fakes() == records and repo.head() == after
+    assert repo.outputs()["created"] == "3" and repo.outputs()["state-committed"] == "false"
