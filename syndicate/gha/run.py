@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from syndicate.gha import gitstate
 from syndicate.gha.event import GitHubEnv, changed_files, push_range
-from syndicate.gha.gitstate import CommitResult, GitFailed, commit_state, git
+from syndicate.gha.gitstate import CommitResult, GitFailed, git
 from syndicate.gha.summary import Problem, Row, annotation, markdown
 from syndicate.redact import redact
 
@@ -221,7 +222,7 @@ def save_state(root: Path, env: GitHubEnv, *, sandbox: bool) -> CommitResult:
         if branch in ("", "HEAD"):
             return CommitResult("failed", detail="detached HEAD and no GITHUB_REF_NAME: "
                                 "no branch to commit the state file to")
-    return commit_state(root, path, branch=branch)
+    return gitstate.commit_state(root, path, branch=branch)
 
 
 def publish(result: CiResult, root: Path, env: GitHubEnv, out: TextIO) -> None:
@@ -255,6 +256,7 @@ def publish(result: CiResult, root: Path, env: GitHubEnv, out: TextIO) -> None:
             "failed": result.count("failed", "uncertain"),
             "report": str(report),
             "state-committed": "true" if committed else "false",
+            "state": result.commit.status if result.commit else "not-needed",
         }
         with env.output.open("a", encoding="utf-8") as handle:
             for name, value in values.items():
