@@ -160,7 +160,7 @@ def test_a_hostile_title_runs_nothing_and_stays_one_table_row(repo: Repo, tmp_pa
     assert not Path("/tmp/pwned").exists()
     for line in annotations.splitlines():
         assert line.startswith(("::warning", "::error")) and line.count("::") == 2, line
-    rows = [line for line in repo.summary().splitlines() if "touch" in line]
+    rows = [line for line in repo.summary().splitlines() if "pwned" in line]
     assert len(rows) == 3 and all(r.count(" | ") == 3 for r in rows)
 
 
@@ -179,3 +179,27 @@ def test_dry_run_input_on_a_push_sends_and_commits_nothing(repo: Repo) -> None:
     code, _ = ci(repo, push_event(repo, before, after), dry_run=True)
     assert code == 0 and repo.fakes() == records and repo.head() == after
     assert repo.outputs()["created"] == "3" and repo.outputs()["state-committed"] == "false"
+
+
+def test_a_protected_branch_fails_clearly_and_says_the_state_was_not_saved(repo: Repo) -> None:
+    hook = repo.origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'error: GH006: Protected branch update failed' >&2\nexit 1\n",
+                    encoding="utf-8")
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    hook.chmod(0o755)
+    code, annotations = ci(repo, push_event(repo, before, after))
+    assert code == 1
+    assert repo.head() == after, "nothing reached the protected branch"
+    assert repo.outputs()["state"] == "failed" and repo.outputs()["created"] == "3"
+    assert "::error::state not committed: the branch is protected" in annotations
+    assert "NOT saved" in repo.summary() and "syndicate-state" in repo.summary()
+
+
+def test_a_push_touching_a_draft_lists_it_with_the_reason(repo: Repo) -> None:
+    draft = post_text("Half written").replace("tags: [notes]", "tags: [notes]\npublished: false")
+    records = repo.fakes()
+    before, after = repo.commit_post(NEW, draft)
+    code, _ = ci(repo, push_event(repo, before, after))
+    assert code == 0 and repo.fakes() == records
+    rows = [line for line in repo.summary().splitlines() if "Half written" in line]
+    assert len(rows) == 3 and all("published: false" in row for row in rows)

@@ -89,11 +89,14 @@ def push_run(root: Path, platforms: list[str] | None, env: GitHubEnv, *, dry_run
                                      json_out=True)
     result.results = [o.as_json() for o in outcomes]
     sources = sources_by_key(root, sandbox)
+    touched = set(result.changed or ())
     for o in outcomes:
-        if o.outcome in NOTEWORTHY:
+        source = sources.get(o.key, o.key)
+        # A post this push touched is listed even when skipped, so the author sees why
+        # (a draft, a baseline edit that is not sent, an edit that changed nothing).
+        if o.outcome in NOTEWORTHY or source in touched:
             result.rows.append(Row(o.title or o.key, o.platform, o.outcome, o.url,
                                    o.error or o.reason))
-        source = sources.get(o.key, o.key)
         if o.outcome == "failed":
             result.problems.append(Problem("error", f"{o.platform}: {o.error}", rel(root, source)))
         elif o.outcome in ("blocked", "uncertain"):
@@ -104,9 +107,9 @@ def push_run(root: Path, platforms: list[str] | None, env: GitHubEnv, *, dry_run
                     if o.outcome in NOTEWORTHY and o.outcome != "failed"})
     result.problems += notices_of(root, platforms, acted)
     result.problems += [source_problem(root, e) for e in errors]
-    unchanged = sum(1 for o in outcomes if o.outcome == "skipped")
-    result.notes.append(f"{unchanged} post × platform pair(s) skipped (unchanged, held or not "
-                        "for that platform).")
+    skipped = sum(1 for o in outcomes if o.outcome == "skipped")
+    result.notes.append(f"{skipped} post × platform pair(s) skipped in all (unchanged, held or "
+                        "not for that platform); the table lists those this push touched.")
     result.failed = bool(errors) or any(o.outcome in ("failed", "uncertain") for o in outcomes)
     return result
 
@@ -235,7 +238,8 @@ def publish(result: CiResult, root: Path, env: GitHubEnv, out: TextIO) -> None:
     if result.commit is not None:
         notes.append(f"State file: {result.commit.status}"
                      + (f" after {result.commit.attempts} push attempt(s)" if result.commit.attempts
-                        else "") + (f" — {result.commit.detail}" if result.commit.detail else ""))
+                        else "")
+                     + (" (see the error above)" if result.commit.status == "failed" else ""))
     text = markdown(f"syndicate: {result.mode}", result.rows, result.problems, notes)
     if env.step_summary is not None:
         with env.step_summary.open("a", encoding="utf-8") as handle:

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 from syndicate.redact import redact
 
+MAX_ROWS = 1000
+"""GitHub refuses a job summary over 1 MiB; the JSON report always has every row."""
 CELL_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 
@@ -78,7 +80,9 @@ def markdown(heading: str, rows: Sequence[Row], problems: Sequence[Problem],
                  or "Nothing to do.")
     parts.append("")
     if rows:
-        parts += [table(rows), ""]
+        parts += [table(rows[:MAX_ROWS]), ""]
+        if len(rows) > MAX_ROWS:
+            parts += [f"… and {len(rows) - MAX_ROWS} more row(s) in the JSON report.", ""]
     if problems:
         parts += ["### Warnings", ""]
         for problem in problems:
