@@ -17,14 +17,22 @@ Unknown term ids are dropped silently by WordPress, so ids are always resolved f
 from __future__ import annotations
 
 import base64
-from datetime import timezone
+from datetime import UTC
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote, unquote, urlparse
 
 import httpx
 from pydantic import SecretStr
 
-from syndicate.adapter import Adapter, Attempt, Capabilities, Dialect, Payload, RemoteRef, RequestSpec
+from syndicate.adapter import (
+    Adapter,
+    Attempt,
+    Capabilities,
+    Dialect,
+    Payload,
+    RemoteRef,
+    RequestSpec,
+)
 from syndicate.dialects.html import to_full_html
 from syndicate.errors import AuthFailed, Rejected
 from syndicate.http import json_or_none, raise_for_status, send
@@ -35,7 +43,8 @@ IGNORED_CREDENTIALS = (
     "WordPress ignored the credentials and treated the request as anonymous. Either the site "
     "is plain http (Application Passwords need HTTPS unless WP_ENVIRONMENT_TYPE is 'local'), "
     "or a proxy or the host strips the Authorization header (Apache: 'SetEnvIf Authorization "
-    "\"(.*)\" HTTP_AUTHORIZATION=$1' or 'CGIPassAuth On'). Check SYNDICATE_WORDPRESS__BASE_URL.")
+    "\"(.*)\" HTTP_AUTHORIZATION=$1' or 'CGIPassAuth On'). Check SYNDICATE_WORDPRESS__BASE_URL."
+)
 
 
 def wordpress_slug(post: Post) -> str:
@@ -61,8 +70,9 @@ class WordPressSettings(PlatformSettings):
 class WordPressAdapter(Adapter[WordPressSettings]):
     name = "wordpress"
     settings_model = WordPressSettings
-    capabilities = Capabilities(dialect=Dialect.HTML, can_update=True, can_find=True,
-                                max_concurrency=2)
+    capabilities = Capabilities(
+        dialect=Dialect.HTML, can_update=True, can_find=True, max_concurrency=2
+    )
 
     def api(self, route: str) -> str:
         base = self.base_url or "https://<your WordPress site>"
@@ -78,15 +88,20 @@ class WordPressAdapter(Adapter[WordPressSettings]):
 
     def render(self, post: Post) -> Payload:
         data: dict[str, Any] = {
-            "title": post.title, "content": to_full_html(post.html), "excerpt": post.summary,
-            "status": self.settings.status, "slug": wordpress_slug(post),
-            "date_gmt": post.date.astimezone(timezone.utc).replace(tzinfo=None).isoformat(),
+            "title": post.title,
+            "content": to_full_html(post.html),
+            "excerpt": post.summary,
+            "status": self.settings.status,
+            "slug": wordpress_slug(post),
+            "date_gmt": post.date.astimezone(UTC).replace(tzinfo=None).isoformat(),
             "tags": list(post.tags),
             "categories": list(post.categories) if self.settings.categories else [],
         }
         return Payload(self.name, post.key, data)
 
-    def post_body(self, payload: Payload, tag_ids: list[Any], category_ids: list[Any]) -> dict[str, Any]:
+    def post_body(
+        self, payload: Payload, tag_ids: list[Any], category_ids: list[Any]
+    ) -> dict[str, Any]:
         body = {k: v for k, v in payload.data.items() if k not in ("tags", "categories")}
         return {**body, "tags": tag_ids, "categories": category_ids}
 
@@ -95,11 +110,19 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         specs = []
         for taxonomy in ("tags", "categories"):
             for name in payload.data[taxonomy]:
-                specs.append(RequestSpec("GET", self.api(f"{taxonomy}?search={name}&per_page=100"), headers))
+                specs.append(
+                    RequestSpec("GET", self.api(f"{taxonomy}?search={name}&per_page=100"), headers)
+                )
         tags = [f"<id of tag {n!r}>" for n in payload.data["tags"]]
         cats = [f"<id of category {n!r}>" for n in payload.data["categories"]]
-        specs.append(RequestSpec("POST", self.api("posts"), {**headers, "Content-Type": "application/json"},
-                                 self.post_body(payload, tags, cats)))
+        specs.append(
+            RequestSpec(
+                "POST",
+                self.api("posts"),
+                {**headers, "Content-Type": "application/json"},
+                self.post_body(payload, tags, cats),
+            )
+        )
         return specs
 
     def check_response(self, response: httpx.Response) -> Any:
@@ -114,56 +137,100 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         if response.status_code == 401 and code.startswith("rest_cannot"):
             raise AuthFailed(self.name, f"{code}: {IGNORED_CREDENTIALS}", status=401)
         if response.status_code == 401:
-            raise AuthFailed(self.name, f"{code or 'HTTP 401'}: the credentials were refused; check "
-                             "SYNDICATE_WORDPRESS__USERNAME and SYNDICATE_WORDPRESS__APP_PASSWORD. If "
-                             f"they are right: {IGNORED_CREDENTIALS}", status=401)
+            raise AuthFailed(
+                self.name,
+                f"{code or 'HTTP 401'}: the credentials were refused; check "
+                "SYNDICATE_WORDPRESS__USERNAME and SYNDICATE_WORDPRESS__APP_PASSWORD. If "
+                f"they are right: {IGNORED_CREDENTIALS}",
+                status=401,
+            )
         if response.status_code == 403:
-            raise AuthFailed(self.name, f"{code}: {message} (the user lacks the rights to do "
-                             "this; use an Author, Editor or Administrator account)", status=403)
+            raise AuthFailed(
+                self.name,
+                f"{code}: {message} (the user lacks the rights to do "
+                "this; use an Author, Editor or Administrator account)",
+                status=403,
+            )
         if 400 <= response.status_code < 500 and code and response.status_code != 429:
             raise Rejected(self.name, f"{code}: {message}", status=response.status_code)
         raise_for_status(self.name, response, f"{code}: {message}" if code else None)
         return body
 
     async def term_id(self, client: httpx.AsyncClient, taxonomy: str, name: str) -> int:
-        found = self.check_response(await send(
-            client, self.name, "GET", self.api(taxonomy), headers=self.headers(),
-            params={"search": name, "per_page": 100}))
+        found = self.check_response(
+            await send(
+                client,
+                self.name,
+                "GET",
+                self.api(taxonomy),
+                headers=self.headers(),
+                params={"search": name, "per_page": 100},
+            )
+        )
         for term in found or []:
             if str(term.get("name", "")).casefold() == name.casefold():
                 return int(term["id"])
-        response = await send(client, self.name, "POST", self.api(taxonomy),
-                              headers=self.headers(), json={"name": name})
+        response = await send(
+            client,
+            self.name,
+            "POST",
+            self.api(taxonomy),
+            headers=self.headers(),
+            json={"name": name},
+        )
         body = json_or_none(response)
-        if response.status_code == 400 and isinstance(body, dict) and body.get("code") == "term_exists":
+        if (
+            response.status_code == 400
+            and isinstance(body, dict)
+            and body.get("code") == "term_exists"
+        ):
             return int(body["data"]["term_id"])
         return int(self.check_response(response)["id"])
 
-    async def post_request(self, client: httpx.AsyncClient, payload: Payload, url: str) -> RemoteRef:
+    async def post_request(
+        self, client: httpx.AsyncClient, payload: Payload, url: str
+    ) -> RemoteRef:
         tag_ids = [await self.term_id(client, "tags", n) for n in payload.data["tags"]]
         cat_ids = [await self.term_id(client, "categories", n) for n in payload.data["categories"]]
-        response = await send(client, self.name, "POST", url, headers=self.headers(),
-                              json=self.post_body(payload, tag_ids, cat_ids))
+        response = await send(
+            client,
+            self.name,
+            "POST",
+            url,
+            headers=self.headers(),
+            json=self.post_body(payload, tag_ids, cat_ids),
+        )
         post = self.check_response(response)
         return RemoteRef(str(post["id"]), post.get("link"), {"slug": post.get("slug")})
 
-    async def create(self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt) -> RemoteRef:
+    async def create(
+        self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt
+    ) -> RemoteRef:
         return await self.post_request(client, payload, self.api("posts"))
 
-    async def update(self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef,
-                     attempt: Attempt) -> RemoteRef:
+    async def update(
+        self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef, attempt: Attempt
+    ) -> RemoteRef:
         return await self.post_request(client, payload, self.api(f"posts/{ref.id}"))
 
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
-        found = self.check_response(await send(
-            client, self.name, "GET", self.api("posts"), headers=self.headers(),
-            params={"slug": payload.data["slug"], "status": "any", "context": "edit"}))
+        found = self.check_response(
+            await send(
+                client,
+                self.name,
+                "GET",
+                self.api("posts"),
+                headers=self.headers(),
+                params={"slug": payload.data["slug"], "status": "any", "context": "edit"},
+            )
+        )
         for post in found or []:
             if post.get("slug") == payload.data["slug"]:
                 return RemoteRef(str(post["id"]), post.get("link"), {"slug": post.get("slug")})
         return None
 
     async def check(self, client: httpx.AsyncClient) -> str:
-        me = self.check_response(await send(client, self.name, "GET", self.api("users/me"),
-                                            headers=self.headers()))
+        me = self.check_response(
+            await send(client, self.name, "GET", self.api("users/me"), headers=self.headers())
+        )
         return f"logged in as {me.get('name') or me.get('slug')}"

@@ -30,7 +30,7 @@ import base64
 import json
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote
 
@@ -44,7 +44,9 @@ PUBLISHERS = ("administrator", "editor", "author")
 
 
 def wp_error(status: int, code: str, message: str, **data: Any) -> httpx.Response:
-    return json_response(status, {"code": code, "message": message, "data": {"status": status, **data}})
+    return json_response(
+        status, {"code": code, "message": message, "data": {"status": status, **data}}
+    )
 
 
 def sanitize_title(text: str) -> str:
@@ -59,34 +61,54 @@ def sanitize_title(text: str) -> str:
 class FakeWordPress:
     name = "wordpress"
 
-    def __init__(self, *, site: str = "http://127.0.0.1/wordpress", https_or_local: bool = True,
-                 users: dict[str, tuple[str, str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        site: str = "http://127.0.0.1/wordpress",
+        https_or_local: bool = True,
+        users: dict[str, tuple[str, str, str]] | None = None,
+    ) -> None:
         self.site = site.rstrip("/")
         self.https_or_local = https_or_local
-        self.users = users or {WORDPRESS_USER: ("sandbox@example.invalid", WORDPRESS_APP_PASSWORD,
-                                                "administrator")}
+        self.users = users or {
+            WORDPRESS_USER: ("sandbox@example.invalid", WORDPRESS_APP_PASSWORD, "administrator")
+        }
         """login → (e-mail, application password, role)."""
         self.posts: dict[int, dict[str, Any]] = {}
-        self.terms: dict[str, dict[int, dict[str, Any]]] = {"tags": {}, "categories": {1: {
-            "id": 1, "name": "Uncategorized", "slug": "uncategorized"}}}
+        self.terms: dict[str, dict[int, dict[str, Any]]] = {
+            "tags": {},
+            "categories": {1: {"id": 1, "name": "Uncategorized", "slug": "uncategorized"}},
+        }
         self.media: dict[int, dict[str, Any]] = {}
         self.next_id = 2
 
     def rate_limit_response(self, retry_after: int) -> httpx.Response:
-        return httpx.Response(429, headers={"Retry-After": str(retry_after), "Content-Type": "text/html"},
-                              text="<html><body><h1>429 Too Many Requests</h1></body></html>")
+        return httpx.Response(
+            429,
+            headers={"Retry-After": str(retry_after), "Content-Type": "text/html"},
+            text="<html><body><h1>429 Too Many Requests</h1></body></html>",
+        )
 
     def records(self) -> list[dict[str, Any]]:
-        return [{"id": p["id"], "title": p["title"]["rendered"], "url": p["link"]}
-                for p in self.posts.values() if p["status"] != "trash"]
+        return [
+            {"id": p["id"], "title": p["title"]["rendered"], "url": p["link"]}
+            for p in self.posts.values()
+            if p["status"] != "trash"
+        ]
 
     def dump(self) -> dict[str, Any]:
-        return {"posts": list(self.posts.values()), "terms": {k: list(v.values()) for k, v in self.terms.items()},
-                "media": list(self.media.values()), "next_id": self.next_id}
+        return {
+            "posts": list(self.posts.values()),
+            "terms": {k: list(v.values()) for k, v in self.terms.items()},
+            "media": list(self.media.values()),
+            "next_id": self.next_id,
+        }
 
     def load(self, data: dict[str, Any]) -> None:
         self.posts = {p["id"]: p for p in data.get("posts", [])}
-        self.terms = {k: {t["id"]: t for t in v} for k, v in data.get("terms", {}).items()} or self.terms
+        self.terms = {
+            k: {t["id"]: t for t in v} for k, v in data.get("terms", {}).items()
+        } or self.terms
         self.media = {m["id"]: m for m in data.get("media", [])}
         self.next_id = data.get("next_id", self.next_id)
 
@@ -105,13 +127,22 @@ class FakeWordPress:
             return None, None
         for name, (email, app_password, _role) in self.users.items():
             if login in (name, email):
-                if re.sub(r"[^A-Za-z0-9]", "", password) == re.sub(r"[^A-Za-z0-9]", "", app_password):
+                if re.sub(r"[^A-Za-z0-9]", "", password) == re.sub(
+                    r"[^A-Za-z0-9]", "", app_password
+                ):
                     return name, None
-                return None, wp_error(401, "incorrect_password",
-                                      "The provided password is an invalid application password.")
+                return None, wp_error(
+                    401,
+                    "incorrect_password",
+                    "The provided password is an invalid application password.",
+                )
         code = "invalid_email" if "@" in login else "invalid_username"
-        return None, wp_error(401, code, "<strong>Error:</strong> The username <strong>"
-                              f"{login}</strong> is not registered on this site.")
+        return None, wp_error(
+            401,
+            code,
+            "<strong>Error:</strong> The username <strong>"
+            f"{login}</strong> is not registered on this site.",
+        )
 
     def forbidden(self, user: str | None, code: str, message: str) -> httpx.Response:
         return wp_error(403 if user else 401, code, message)
@@ -122,7 +153,9 @@ class FakeWordPress:
         route = query.pop("rest_route", None) if path in ("/", "/index.php", "") else None
         if route is None:
             if not path.startswith("/wp-json"):
-                return wp_error(404, "rest_no_route", "No route was found matching the URL and request method.")
+                return wp_error(
+                    404, "rest_no_route", "No route was found matching the URL and request method."
+                )
             route = path.removeprefix("/wp-json") or "/"
         user, failure = self.user(request)
         if failure is not None:
@@ -164,7 +197,9 @@ class FakeWordPress:
                 return self.create_term(match.group(1), body, user)
         if route == "/wp/v2/media" and method == "POST":
             return self.upload(request, user)
-        return wp_error(404, "rest_no_route", "No route was found matching the URL and request method.")
+        return wp_error(
+            404, "rest_no_route", "No route was found matching the URL and request method."
+        )
 
     # --- posts ------------------------------------------------------------------------
     def unique_slug(self, slug: str, own_id: int | None = None) -> str:
@@ -176,20 +211,36 @@ class FakeWordPress:
             n += 1
         return f"{slug}-{n}"
 
-    def apply(self, post: dict[str, Any], body: dict[str, Any], user: str | None) -> httpx.Response | None:
+    def apply(
+        self, post: dict[str, Any], body: dict[str, Any], user: str | None
+    ) -> httpx.Response | None:
         if "status" in body and body["status"] not in STATUSES:
-            return wp_error(400, "rest_invalid_param", "Invalid parameter(s): status",
-                            params={"status": f"status is not one of {', '.join(STATUSES)}."},
-                            details={"status": {"code": "rest_not_in_enum", "message": "", "data": None}})
+            return wp_error(
+                400,
+                "rest_invalid_param",
+                "Invalid parameter(s): status",
+                params={"status": f"status is not one of {', '.join(STATUSES)}."},
+                details={"status": {"code": "rest_not_in_enum", "message": "", "data": None}},
+            )
         role = self.users[user][2] if user else None
         if body.get("status") in ("publish", "future", "private") and role not in PUBLISHERS:
-            return self.forbidden(user, "rest_cannot_publish", "Sorry, you are not allowed to publish posts as this user.")
+            return self.forbidden(
+                user,
+                "rest_cannot_publish",
+                "Sorry, you are not allowed to publish posts as this user.",
+            )
         for taxonomy in ("tags", "categories"):
             if taxonomy in body:
                 ids = body[taxonomy]
-                if not isinstance(ids, list) or not all(isinstance(i, int) or (isinstance(i, str) and i.isdigit()) for i in ids):
-                    return wp_error(400, "rest_invalid_param", f"Invalid parameter(s): {taxonomy}",
-                                    params={taxonomy: f"{taxonomy}[0] is not of type integer."})
+                if not isinstance(ids, list) or not all(
+                    isinstance(i, int) or (isinstance(i, str) and i.isdigit()) for i in ids
+                ):
+                    return wp_error(
+                        400,
+                        "rest_invalid_param",
+                        f"Invalid parameter(s): {taxonomy}",
+                        params={taxonomy: f"{taxonomy}[0] is not of type integer."},
+                    )
                 post[taxonomy] = [int(i) for i in ids if int(i) in self.terms[taxonomy]]
         if "featured_media" in body:
             media = int(body["featured_media"] or 0)
@@ -198,7 +249,9 @@ class FakeWordPress:
             post["featured_media"] = media
         for field in ("title", "content", "excerpt"):
             if field in body:
-                value = body[field]["raw"] if isinstance(body[field], dict) else str(body[field] or "")
+                value = (
+                    body[field]["raw"] if isinstance(body[field], dict) else str(body[field] or "")
+                )
                 post[field] = {"raw": value, "rendered": value}
         if "meta" in body:
             post["meta"] = {}
@@ -208,33 +261,62 @@ class FakeWordPress:
         if "slug" in body:
             post["slug"] = self.unique_slug(sanitize_title(str(body["slug"])), post.get("id"))
         elif not post.get("slug") and post.get("status") not in ("draft", "pending", "auto-draft"):
-            post["slug"] = self.unique_slug(sanitize_title(post["title"]["raw"]) or str(post["id"]), post.get("id"))
+            post["slug"] = self.unique_slug(
+                sanitize_title(post["title"]["raw"]) or str(post["id"]), post.get("id")
+            )
         post["generated_slug"] = post["slug"] or sanitize_title(post["title"]["raw"])
         post["link"] = f"{self.site}/{post['slug'] or '?p=' + str(post['id'])}/"
-        post["modified_gmt"] = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds")
+        post["modified_gmt"] = (
+            datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="seconds")
+        )
         return None
 
     def create_post(self, body: dict[str, Any], user: str | None) -> httpx.Response:
         if user is None:
-            return wp_error(401, "rest_cannot_create", "Sorry, you are not allowed to create posts as this user.")
+            return wp_error(
+                401,
+                "rest_cannot_create",
+                "Sorry, you are not allowed to create posts as this user.",
+            )
         if "id" in body:
             return wp_error(400, "rest_post_exists", "Cannot create existing post.")
-        if not any(str((body.get(f) or {}).get("raw", "") if isinstance(body.get(f), dict) else body.get(f) or "").strip()
-                   for f in ("title", "content", "excerpt")):
+        if not any(
+            str(
+                (body.get(f) or {}).get("raw", "")
+                if isinstance(body.get(f), dict)
+                else body.get(f) or ""
+            ).strip()
+            for f in ("title", "content", "excerpt")
+        ):
             return wp_error(400, "empty_content", "Content, title, and excerpt are empty.")
-        post: dict[str, Any] = {"id": self.new_id(), "status": "draft", "slug": "", "type": "post",
-                                "title": {"raw": "", "rendered": ""}, "content": {"raw": "", "rendered": ""},
-                                "excerpt": {"raw": "", "rendered": ""}, "tags": [], "categories": [1],
-                                "featured_media": 0, "meta": {}}
+        post: dict[str, Any] = {
+            "id": self.new_id(),
+            "status": "draft",
+            "slug": "",
+            "type": "post",
+            "title": {"raw": "", "rendered": ""},
+            "content": {"raw": "", "rendered": ""},
+            "excerpt": {"raw": "", "rendered": ""},
+            "tags": [],
+            "categories": [1],
+            "featured_media": 0,
+            "meta": {},
+        }
         problem = self.apply(post, body, user)
         if problem is not None:
             return problem
         self.posts[post["id"]] = post
-        return json_response(201, post, {"Location": f"{self.site}/wp-json/wp/v2/posts/{post['id']}"})
+        return json_response(
+            201, post, {"Location": f"{self.site}/wp-json/wp/v2/posts/{post['id']}"}
+        )
 
-    def update_post(self, post: dict[str, Any], body: dict[str, Any], user: str | None) -> httpx.Response:
+    def update_post(
+        self, post: dict[str, Any], body: dict[str, Any], user: str | None
+    ) -> httpx.Response:
         if user is None:
-            return wp_error(401, "rest_cannot_edit", "Sorry, you are not allowed to edit this post.")
+            return wp_error(
+                401, "rest_cannot_edit", "Sorry, you are not allowed to edit this post."
+            )
         updated = json.loads(json.dumps(post))
         problem = self.apply(updated, body, user)
         if problem is not None:
@@ -242,9 +324,13 @@ class FakeWordPress:
         self.posts[post["id"]] = updated
         return json_response(200, updated)
 
-    def delete_post(self, post: dict[str, Any], query: dict[str, str], user: str | None) -> httpx.Response:
+    def delete_post(
+        self, post: dict[str, Any], query: dict[str, str], user: str | None
+    ) -> httpx.Response:
         if user is None:
-            return wp_error(401, "rest_cannot_delete", "Sorry, you are not allowed to delete this post.")
+            return wp_error(
+                401, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."
+            )
         if query.get("force") in ("true", "1"):
             del self.posts[post["id"]]
             return json_response(200, {"deleted": True, "previous": post})
@@ -257,14 +343,21 @@ class FakeWordPress:
         status = query.get("status", "publish")
         if status != "publish" and user is None:
             return wp_error(401, "rest_forbidden_status", "Status is forbidden.")
-        items = [p for p in self.posts.values()
-                 if (p["status"] != "trash" if status == "any" else p["status"] in status.split(","))]
+        items = [
+            p
+            for p in self.posts.values()
+            if (p["status"] != "trash" if status == "any" else p["status"] in status.split(","))
+        ]
         if "slug" in query:
             wanted = set(query["slug"].split(","))
             items = [p for p in items if p["slug"] in wanted]
         if "search" in query:
             needle = query["search"].lower()
-            items = [p for p in items if needle in (p["title"]["raw"] + p["content"]["raw"] + p["excerpt"]["raw"]).lower()]
+            items = [
+                p
+                for p in items
+                if needle in (p["title"]["raw"] + p["content"]["raw"] + p["excerpt"]["raw"]).lower()
+            ]
         return self.page(items, query)
 
     def page(self, items: list[dict[str, Any]], query: dict[str, str]) -> httpx.Response:
@@ -273,14 +366,23 @@ class FakeWordPress:
         except ValueError:
             return wp_error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
         if not 1 <= per_page <= 100:
-            return wp_error(400, "rest_invalid_param", "Invalid parameter(s): per_page",
-                            params={"per_page": "per_page must be between 1 (inclusive) and 100 (inclusive)"})
+            return wp_error(
+                400,
+                "rest_invalid_param",
+                "Invalid parameter(s): per_page",
+                params={"per_page": "per_page must be between 1 (inclusive) and 100 (inclusive)"},
+            )
         pages = max(1, math.ceil(len(items) / per_page))
         if page > pages and items:
-            return wp_error(400, "rest_post_invalid_page_number",
-                            "The page number requested is larger than the number of pages available.")
-        chunk = items[(page - 1) * per_page: page * per_page]
-        return json_response(200, chunk, {"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(pages)})
+            return wp_error(
+                400,
+                "rest_post_invalid_page_number",
+                "The page number requested is larger than the number of pages available.",
+            )
+        chunk = items[(page - 1) * per_page : page * per_page]
+        return json_response(
+            200, chunk, {"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(pages)}
+        )
 
     # --- terms and media ----------------------------------------------------------------
     def list_terms(self, taxonomy: str, query: dict[str, str]) -> httpx.Response:
@@ -293,26 +395,52 @@ class FakeWordPress:
 
     def create_term(self, taxonomy: str, body: dict[str, Any], user: str | None) -> httpx.Response:
         if user is None:
-            return wp_error(401, "rest_cannot_create", "Sorry, you are not allowed to create terms in this taxonomy.")
+            return wp_error(
+                401,
+                "rest_cannot_create",
+                "Sorry, you are not allowed to create terms in this taxonomy.",
+            )
         name = str(body.get("name") or "").strip()
         if not name:
-            return wp_error(400, "rest_missing_callback_param", "Missing parameter(s): name", params=["name"])
+            return wp_error(
+                400, "rest_missing_callback_param", "Missing parameter(s): name", params=["name"]
+            )
         if "parent" in body and taxonomy == "tags":
-            return wp_error(400, "rest_taxonomy_not_hierarchical", "Can not set parent term, taxonomy is not hierarchical.")
+            return wp_error(
+                400,
+                "rest_taxonomy_not_hierarchical",
+                "Can not set parent term, taxonomy is not hierarchical.",
+            )
         for term in self.terms[taxonomy].values():
             if term["name"].lower() == name.lower():
-                return json_response(400, {"code": "term_exists", "message":
-                                           "A term with the name provided already exists in this taxonomy.",
-                                           "data": {"status": 400, "term_id": term["id"]},
-                                           "additional_data": [term["id"]]})
-        term = {"id": self.new_id(), "name": name, "slug": sanitize_title(str(body.get("slug") or name)),
-                "taxonomy": "post_tag" if taxonomy == "tags" else "category", "count": 0}
+                return json_response(
+                    400,
+                    {
+                        "code": "term_exists",
+                        "message": "A term with the name provided already exists in this taxonomy.",
+                        "data": {"status": 400, "term_id": term["id"]},
+                        "additional_data": [term["id"]],
+                    },
+                )
+        term = {
+            "id": self.new_id(),
+            "name": name,
+            "slug": sanitize_title(str(body.get("slug") or name)),
+            "taxonomy": "post_tag" if taxonomy == "tags" else "category",
+            "count": 0,
+        }
         self.terms[taxonomy][term["id"]] = term
-        return json_response(201, term, {"Location": f"{self.site}/wp-json/wp/v2/{taxonomy}/{term['id']}"})
+        return json_response(
+            201, term, {"Location": f"{self.site}/wp-json/wp/v2/{taxonomy}/{term['id']}"}
+        )
 
     def upload(self, request: httpx.Request, user: str | None) -> httpx.Response:
         if user is None:
-            return wp_error(401, "rest_cannot_create", "Sorry, you are not allowed to upload media as this user.")
+            return wp_error(
+                401,
+                "rest_cannot_create",
+                "Sorry, you are not allowed to upload media as this user.",
+            )
         if not request.content:
             return wp_error(400, "rest_upload_no_data", "No data supplied.")
         kind = request.headers.get("content-type")
@@ -320,12 +448,23 @@ class FakeWordPress:
             return wp_error(400, "rest_upload_no_content_type", "No Content-Type supplied.")
         disposition = request.headers.get("content-disposition")
         if not disposition:
-            return wp_error(400, "rest_upload_no_content_disposition", "No Content-Disposition supplied.")
+            return wp_error(
+                400, "rest_upload_no_content_disposition", "No Content-Disposition supplied."
+            )
         match = re.search(r'filename="?([^";]+)"?', disposition)
         if match is None:
-            return wp_error(400, "rest_upload_invalid_disposition",
-                            "Invalid Content-Disposition supplied. Content-Disposition needs to be formatted as `attachment; filename=\"image.png\"` or similar.")
-        media = {"id": self.new_id(), "source_url": f"{self.site}/wp-content/uploads/{match.group(1)}",
-                 "mime_type": kind, "media_type": "image" if kind.startswith("image/") else "file"}
+            return wp_error(
+                400,
+                "rest_upload_invalid_disposition",
+                'Invalid Content-Disposition supplied. Content-Disposition needs to be formatted as `attachment; filename="image.png"` or similar.',  # noqa: E501 (WordPress's exact message)
+            )
+        media = {
+            "id": self.new_id(),
+            "source_url": f"{self.site}/wp-content/uploads/{match.group(1)}",
+            "mime_type": kind,
+            "media_type": "image" if kind.startswith("image/") else "file",
+        }
         self.media[media["id"]] = media
-        return json_response(201, media, {"Location": f"{self.site}/wp-json/wp/v2/media/{media['id']}"})
+        return json_response(
+            201, media, {"Location": f"{self.site}/wp-json/wp/v2/media/{media['id']}"}
+        )
