@@ -203,3 +203,39 @@ def test_a_push_touching_a_draft_lists_it_with_the_reason(repo: Repo) -> None:
     assert code == 0 and repo.fakes() == records
     rows = [line for line in repo.summary().splitlines() if "Half written" in line]
     assert len(rows) == 3 and all("published: false" in row for row in rows)
+
+
+def test_a_branch_that_keeps_moving_gives_up_after_five_attempts(
+        repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from syndicate.gha import gitstate
+
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    other = repo.other_clone()
+    real_integrate = gitstate.integrate
+    moves: list[int] = []
+
+    def integrate_then_someone_pushes(*args: str) -> None:
+        real_integrate(*args)  # type: ignore[arg-type]
+        moves.append(1)
+        (other / "busy.txt").write_text(str(len(moves)), encoding="utf-8")
+        git(other, "add", "busy.txt")
+        git(other, "commit", "--quiet", "-m", f"busy {len(moves)}")
+        git(other, "push", "--quiet", "origin", "main")
+
+    git(other, "commit", "--quiet", "--allow-empty", "-m", "busy 0")
+    git(other, "push", "--quiet", "origin", "main")
+    monkeypatch.setattr(gitstate, "integrate", integrate_then_someone_pushes)
+    code, annotations = ci(repo, push_event(repo, before, after))
+    assert code == 1
+    assert len(moves) == 4, "five push attempts, integrating between them, then stop"
+    assert "rejected 5 times" in annotations
+    assert not git(repo.origin, "log", "-1", "--format=%s", "main").endswith("[skip ci]\n")
+
+
+def test_outside_a_workflow_the_state_is_not_committed(repo: Repo) -> None:
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    environ = push_event(repo, before, after)
+    del environ["GITHUB_EVENT_NAME"]
+    code, _ = ci(repo, environ)
+    assert code == 0 and repo.head() == after
+    assert "left uncommitted" in repo.summary()

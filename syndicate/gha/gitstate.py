@@ -97,12 +97,15 @@ def commit_state(repo: Path, state_path: Path, *, branch: str, remote: str = "or
         last = (done.stderr.strip() + "\n" + done.stdout.strip()).strip()
         if not any(mark in last for mark in REJECTED_MARKS):
             return CommitResult("failed", attempt, detail=explain(last, rel))
+        if attempt == attempts:
+            break
         try:
             integrate(top, rel, remote, branch, message)
         except GitFailed as exc:
             return CommitResult("failed", attempt, detail=f"could not integrate {branch}: {exc}")
     return CommitResult("failed", attempts,
-                        detail=f"the push was rejected {attempts} times (busy branch): {last}")
+                        detail=f"the push was rejected {attempts} times (busy branch): {last} "
+                        + not_saved(rel))
 
 
 def integrate(top: Path, rel: str, remote: str, branch: str, message: str) -> None:
@@ -129,9 +132,7 @@ def integrate(top: Path, rel: str, remote: str, branch: str, message: str) -> No
 
 def explain(stderr: str, rel: str) -> str:
     """A refused push that retrying cannot fix: say why and what to do with the state."""
-    hint = (f"The state file {rel} was NOT saved to the repository: publish it by hand (the "
-            "workflow uploads it as the 'syndicate-state' artifact) or the next run may publish "
-            "these posts again.")
+    hint = not_saved(rel)
     if "protected branch" in stderr or "GH006" in stderr or "GH013" in stderr:
         return ("the branch is protected and refused the Actions bot's push; allow "
                 "github-actions[bot] to bypass the rule or run syndicate on an unprotected "
@@ -140,3 +141,9 @@ def explain(stderr: str, rel: str) -> str:
         return ("the push was refused for lack of permission; give the workflow "
                 f"'permissions: contents: write'. {hint}")
     return f"git push failed: {stderr.strip()} {hint}"
+
+
+def not_saved(rel: str) -> str:
+    return (f"The state file {rel} was NOT saved to the repository: commit it by hand (the "
+            "workflow uploads it as the 'syndicate-state' artifact) or the next run may publish "
+            "these posts again.")

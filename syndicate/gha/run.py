@@ -15,6 +15,7 @@ Everything a person reads (summary, annotations, JSON report) passes the secret 
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -64,7 +65,10 @@ def run_ci(site: Path, platforms: list[str] | None, *, dry_run: bool, commit_sta
         result = preview_run(root, platforms, sandbox=sandbox)
     else:
         result = push_run(root, platforms, env, dry_run=dry_run, sandbox=sandbox)
-        if commit_state and not dry_run:
+        if commit_state and not dry_run and not env.event_name:
+            result.notes.append("Not inside a GitHub workflow (no GITHUB_EVENT_NAME): the state "
+                                "file was left uncommitted.")
+        elif commit_state and not dry_run:
             result.commit = save_state(root, env, sandbox=sandbox)
             if result.commit.status == "failed":
                 result.failed = True
@@ -197,11 +201,19 @@ def rel(root: Path, source: str) -> str:
     """A path as GitHub wants it for annotations: relative to the repository root."""
     path = Path(source)
     full = path if path.is_absolute() else root / path
+    top = repo_top(root)
     try:
-        top = Path(git(root, "rev-parse", "--show-toplevel").strip()).resolve()
-        return full.resolve().relative_to(top).as_posix()
-    except (GitFailed, ValueError, OSError):
+        return full.resolve().relative_to(top).as_posix() if top else path.as_posix()
+    except (ValueError, OSError):
         return path.as_posix()
+
+
+@functools.cache
+def repo_top(root: Path) -> Path | None:
+    try:
+        return Path(git(root, "rev-parse", "--show-toplevel").strip()).resolve()
+    except GitFailed:
+        return None
 
 
 def state_file(root: Path, sandbox: bool) -> Path:
