@@ -5,8 +5,10 @@ or forge a workflow command."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -104,3 +106,21 @@ def test_any_text_is_one_table_cell(text: str) -> None:
 
 def test_escape_data_leaves_no_double_colon() -> None:
     assert "::" not in escape_data(":::::")
+
+
+def test_a_pull_request_preview_shows_only_platforms_with_credentials(
+        example_blog: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("SYNDICATE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("SYNDICATE_TELEGRAM__BOT_TOKEN", "123456:test-token-for-preview")
+    monkeypatch.setenv("SYNDICATE_TELEGRAM__CHAT_ID", "@example")
+    summary = tmp_path / "summary.md"
+    environ = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_STEP_SUMMARY": str(summary),
+               "RUNNER_TEMP": str(tmp_path)}
+    code = run_ci(example_blog, None, dry_run=False, commit_state=True, sandbox=False,
+                  environ=environ, stream=io.StringIO())
+    assert code == 0
+    rows = parse_table(summary.read_text(encoding="utf-8"))[1:]
+    assert rows and {r[1] for r in rows} == {"telegram"}
+    assert "123456:test-token" not in summary.read_text(encoding="utf-8")

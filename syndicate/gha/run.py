@@ -88,7 +88,8 @@ def push_run(root: Path, platforms: list[str] | None, env: GitHubEnv, *, dry_run
     result.changed = sorted(changed) if changed is not None else None
     if env.event_name == "push" and result.changed is None:
         result.notes.append("No usable push range (first push, new branch, forced push or a "
-                            "commit missing from the clone): the state file alone decided.")
+                            "commit missing from the clone), so the posts this push touched are "
+                            "not listed; the state file alone decided what to send.")
     outcomes, errors = push_outcomes(root, platforms, None, dry_run=dry_run, sandbox=sandbox,
                                      json_out=True)
     result.results = [o.as_json() for o in outcomes]
@@ -126,7 +127,13 @@ def preview_run(root: Path, platforms: list[str] | None, *, sandbox: bool) -> Ci
 
     result = CiResult("pull request preview")
     run = open_run(root, platforms, sandbox=sandbox, push=False)
-    actions, errors = planner.plan(run.site, run.adapters, State.read(run.state_path),
+    adapters = {name: a for name, a in run.adapters.items() if not a.settings.missing()}
+    if not adapters:
+        # A fork's pull request gets no secrets: show every enabled platform instead.
+        adapters = dict(run.adapters)
+        result.notes.append("No platform credentials reach this run (a pull request from a "
+                            "fork?): every enabled platform is shown.")
+    actions, errors = planner.plan(run.site, adapters, State.read(run.state_path),
                                    run.site.config, run.fingerprints)
     seen: set[tuple[str, str]] = set()
     for action in actions:
