@@ -251,3 +251,12 @@ def test_an_unknown_liquid_tag_is_annotated_on_its_line_and_listed(repo: Repo) -
     expected = f"::warning file=blog/{NEW},line={line}::"
     assert [a for a in annotations.splitlines() if a.startswith(expected) and "gist" in a]
     assert f"`blog/{NEW}:{line}`" in repo.summary()
+
+
+def test_a_tag_push_does_not_create_a_branch_for_the_state(repo: Repo) -> None:
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    environ = repo.environ("push", {"ref": "refs/tags/v1", "before": before, "after": after})
+    environ.update(GITHUB_REF="refs/tags/v1", GITHUB_REF_NAME="v1")
+    code, annotations = ci(repo, environ)
+    assert code == 1 and "not a branch" in annotations
+    assert "v1" not in git(repo.origin, "branch", "--list")

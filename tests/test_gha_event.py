@@ -63,3 +63,10 @@ def test_merge_is_a_union_and_the_newest_entry_wins() -> None:
 def test_merge_with_no_state_on_the_other_side_keeps_ours() -> None:
     ours = state({"a.md": {"medium": {"status": "published", "updated_at": JAN}}})
     assert json.loads(merge_state_texts(ours, None))["posts"] == json.loads(ours)["posts"]
+
+
+def test_the_branch_comes_from_the_ref_and_a_tag_is_no_branch() -> None:
+    assert GitHubEnv.from_environ({"GITHUB_REF": "refs/heads/feature/x"}).branch == "feature/x"
+    tag = {"GITHUB_REF": "refs/tags/v1", "GITHUB_REF_NAME": "v1"}
+    assert GitHubEnv.from_environ(tag).branch == ""
+    assert GitHubEnv.from_environ({"GITHUB_REF_NAME": "main"}).branch == "main"

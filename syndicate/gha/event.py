@@ -30,6 +30,7 @@ class GitHubEnv:
     step_summary: Path | None = None
     output: Path | None = None
     workspace: Path | None = None
+    ref: str = ""
     ref_name: str = ""
     server_url: str = "https://github.com"
     repository: str = ""
@@ -50,6 +51,7 @@ class GitHubEnv:
             step_summary=path("GITHUB_STEP_SUMMARY"),
             output=path("GITHUB_OUTPUT"),
             workspace=path("GITHUB_WORKSPACE"),
+            ref=environ.get("GITHUB_REF", ""),
             ref_name=environ.get("GITHUB_REF_NAME", ""),
             server_url=environ.get("GITHUB_SERVER_URL", "") or "https://github.com",
             repository=environ.get("GITHUB_REPOSITORY", ""),
@@ -59,12 +61,17 @@ class GitHubEnv:
         )
 
     @property
+    def full_ref(self) -> str:
+        ref = self.ref or self.payload.get("ref")
+        return ref if isinstance(ref, str) else ""
+
+    @property
     def branch(self) -> str:
-        """The branch a push went to (``GITHUB_REF_NAME``, else the event's ``ref``)."""
-        if self.ref_name:
-            return self.ref_name
-        ref = self.payload.get("ref")
-        return ref.removeprefix("refs/heads/") if isinstance(ref, str) else ""
+        """The branch the run is on; empty for a tag or when GitHub did not say."""
+        ref = self.full_ref
+        if ref:
+            return ref.removeprefix("refs/heads/") if ref.startswith("refs/heads/") else ""
+        return self.ref_name
 
 
 def read_payload(path: Path | None) -> Mapping[str, Any]:

@@ -236,6 +236,9 @@ def save_state(root: Path, env: GitHubEnv, *, sandbox: bool) -> CommitResult:
     if not path.exists():
         return CommitResult("unchanged", detail="no state file was written")
     branch = env.branch
+    if env.full_ref and not branch:
+        return CommitResult("failed", detail=f"the run is on {env.full_ref}, not a branch: "
+                            "run syndicate on pushes to a branch")
     if not branch:
         try:
             branch = git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
