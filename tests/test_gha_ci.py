@@ -157,7 +157,6 @@ def test_a_hostile_title_runs_nothing_and_stays_one_table_row(repo: Repo, tmp_pa
     code, annotations = ci(repo, push_event(repo, before, after))
     assert code == 0
     assert not pwned.exists() and not pwned_too.exists()
-    assert not Path("/tmp/pwned").exists()
     for line in annotations.splitlines():
         assert line.startswith(("::warning", "::error")) and line.count("::") == 2, line
     rows = [line for line in repo.summary().splitlines() if "pwned" in line]
@@ -260,3 +259,13 @@ def test_a_tag_push_does_not_create_a_branch_for_the_state(repo: Repo) -> None:
     code, annotations = ci(repo, environ)
     assert code == 1 and "not a branch" in annotations
     assert "v1" not in git(repo.origin, "branch", "--list")
+
+
+def test_a_state_file_new_to_git_is_added_and_committed(repo: Repo) -> None:
+    git(repo.work, "rm", "--quiet", "--cached", STATE)
+    git(repo.work, "commit", "--quiet", "-m", "state not tracked yet")
+    git(repo.work, "push", "--quiet", "origin", "main")
+    before, after = repo.commit_post(NEW, post_text("Action test post"))
+    code, _ = ci(repo, push_event(repo, before, after))
+    assert code == 0
+    assert NEW in json.loads(git(repo.origin, "show", f"main:{STATE}"))["posts"]
