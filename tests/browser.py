@@ -13,23 +13,36 @@ import os
 import shutil
 import subprocess
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
+PACKAGES = ("chromium", "fonts-wqy-microhei", "fonts-noto-color-emoji")
+"""The browser, plus fonts for Chinese and emoji so screenshots show text, not boxes."""
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
          "--disable-extensions", "--hide-scrollbars")
 TIMEOUT = 60
 
 
+def has_cjk_font() -> bool:
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True,
+                                timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return bool(listed.stdout.strip())
+
+
+@cache
 def ensure_chromium() -> Path:
     """The chromium binary, installed with apt first if it is missing (fail, never skip)."""
-    if CHROMIUM.exists():
+    if CHROMIUM.exists() and has_cjk_font():
         return CHROMIUM
     steps = (["apt-get", "update"],
-             ["apt-get", "install", "-y", "--no-install-recommends", "chromium"])
+             ["apt-get", "install", "-y", "--no-install-recommends", *PACKAGES])
     for step in steps:
         try:
             done = subprocess.run(step, capture_output=True, text=True, timeout=900,

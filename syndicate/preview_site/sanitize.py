@@ -71,19 +71,22 @@ class Cleaner(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.policy = policy
         self.out: list[str] = []
-        self.open: list[str] = []
+        self.open: list[tuple[str, str | None]] = []
+        """Input tag and what it became (None: dropped, its text kept) for each open element."""
         self.skip_depth = 0
         self.images: list[Image] = []
         self.rejected_urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROP_WITH_CONTENT:
-            self.skip_depth += tag not in VOID
+            self.skip_depth += 1
             return
         if self.skip_depth:
             return
         name = self.output_tag(tag, dict(attrs))
         if name is None:
+            if tag not in VOID:
+                self.open.append((tag, None))
             return
         kept = self.attributes(name, attrs)
         if name == "img":
@@ -94,12 +97,15 @@ class Cleaner(HTMLParser):
             kept.append(("class", extra))
         self.out.append(f"<{name}{render_attrs(kept)}>")
         if name not in VOID:
-            self.open.append(name)
+            self.open.append((tag, name))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in VOID or tag in DROP_WITH_CONTENT:
+            if tag not in DROP_WITH_CONTENT:
+                self.handle_starttag(tag, attrs)
+            return
         self.handle_starttag(tag, attrs)
-        if tag not in VOID and tag not in DROP_WITH_CONTENT:
-            self.handle_endtag(tag)
+        self.handle_endtag(tag)
 
     def output_tag(self, tag: str, attrs: Mapping[str, str | None]) -> str | None:
         if tag == "span" and self.policy is TELEGRAM:
@@ -135,15 +141,13 @@ class Cleaner(HTMLParser):
         if tag in DROP_WITH_CONTENT:
             self.skip_depth = max(0, self.skip_depth - 1)
             return
-        if self.skip_depth:
+        if self.skip_depth or tag not in (opened for opened, _ in self.open):
             return
-        name = self.policy.tags.get(tag)
-        if name is None or name in VOID or name not in self.open:
-            return
-        while self.open:
-            closing = self.open.pop()
-            self.out.append(f"</{closing}>")
-            if closing == name:
+        while self.open:  # close what the author left open inside, like a browser would
+            opened, name = self.open.pop()
+            if name is not None:
+                self.out.append(f"</{name}>")
+            if opened == tag:
                 break
 
     def handle_data(self, data: str) -> None:
@@ -152,7 +156,7 @@ class Cleaner(HTMLParser):
 
     def result(self) -> str:
         self.close()
-        return "".join(self.out) + "".join(f"</{t}>" for t in reversed(self.open))
+        return "".join(self.out) + "".join(f"</{name}>" for _, name in reversed(self.open) if name)
 
 
 def render_attrs(attrs: list[tuple[str, str]]) -> str:
