@@ -56,6 +56,9 @@ def test_the_example_blogs_pull_request_summary_is_a_valid_table(example_blog: P
     assert {r[2] for r in body} == {"would create"}
     assert {r[1] for r in body} == {"medium", "telegram", "wordpress"}
     assert any("小米" in r[0] for r in body), "the Chinese seed post is listed by its title"
+    overview = summary.read_text(encoding="utf-8").split("### syndicate preview", 1)[1]
+    overview_rows = parse_table(overview)[1:]
+    assert len(overview_rows) == len(body) and all(len(r) == 4 for r in overview_rows)
 
 
 def test_hostile_titles_stay_inside_their_cell() -> None:

@@ -47,6 +47,8 @@ class CiResult:
     results: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     changed: list[str] | None = None
+    appendix: str = ""
+    """Already-escaped Markdown shown after the table (the preview overview on PRs)."""
     commit: CommitResult | None = None
     failed: bool = False
 
@@ -158,8 +160,21 @@ def preview_run(root: Path, platforms: list[str] | None, *, sandbox: bool) -> Ci
                                                    rel(root, action.source)))
     result.problems += [source_problem(root, e) for e in errors]
     result.notes.append("Pull request: nothing was sent and the state file was not changed.")
+    result.appendix = preview_overview(root, list(adapters), sorted(
+        {a.source for a in actions if a.kind in planner.WRITES}))
     result.failed = bool(errors)
     return result
+
+
+def preview_overview(root: Path, platforms: list[str], sources: list[str]) -> str:
+    """The preview site's Markdown overview of the posts a merge would send (escaped there)."""
+    from syndicate.commands import build_previews
+    from syndicate.preview_site import preview_markdown
+
+    if not sources:  # build_previews reads every post when given none
+        return ""
+    items, held, _errors = build_previews(root, platforms, sources)
+    return preview_markdown(items, held, [])
 
 
 def sources_by_key(root: Path, sandbox: bool) -> dict[str, str]:
@@ -262,7 +277,8 @@ def publish(result: CiResult, root: Path, env: GitHubEnv, out: TextIO) -> None:
                      + (f" after {result.commit.attempts} push attempt(s)" if result.commit.attempts
                         else "")
                      + (" (see the error above)" if result.commit.status == "failed" else ""))
-    text = markdown(f"syndicate: {result.mode}", result.rows, result.problems, notes)
+    text = markdown(f"syndicate: {result.mode}", result.rows, result.problems, notes,
+                    result.appendix)
     if env.step_summary is not None:
         with env.step_summary.open("a", encoding="utf-8") as handle:
             handle.write(text + "\n")

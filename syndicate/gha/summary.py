@@ -70,8 +70,11 @@ def table(rows: Sequence[Row]) -> str:
 
 
 def markdown(heading: str, rows: Sequence[Row], problems: Sequence[Problem],
-             notes: Iterable[str] = ()) -> str:
-    """The whole job summary: heading, counts, table, then problems and notes."""
+             notes: Iterable[str] = (), appendix: str = "") -> str:
+    """The whole job summary: heading, counts, table, problems, notes, then ``appendix``.
+
+    ``appendix`` is Markdown that its producer has already escaped (the preview overview).
+    """
     parts = [f"## {cell(heading)}", ""]
     counts: dict[str, int] = {}
     for row in rows:
@@ -94,6 +97,8 @@ def markdown(heading: str, rows: Sequence[Row], problems: Sequence[Problem],
         parts.append("")
     for note in notes:
         parts += [cell(note), ""]
+    if appendix:
+        parts += [appendix, ""]
     return "\n".join(parts)
 
 
