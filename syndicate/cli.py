@@ -125,12 +125,13 @@ def push(
 
 @app.command()
 @guarded
-def status(site: SiteOpt = Path("."), json_out: JsonOpt = False) -> None:
+def status(site: SiteOpt = Path("."), json_out: JsonOpt = False,
+           sandbox: Annotated[bool, typer.Option("--sandbox", help="The sandbox's state.")] = False) -> None:
     """What is published where, with URLs, from the state file."""
     from syndicate import commands
 
     setup_logging(False)
-    raise typer.Exit(commands.status(site, json_out=json_out))
+    raise typer.Exit(commands.status(site, json_out=json_out, sandbox=sandbox))
 
 
 @app.command()

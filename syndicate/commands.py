@@ -168,13 +168,13 @@ def sandbox_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
 def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool) -> Run:
     """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
     from syndicate.sources import open_site
-    from syndicate.state import STATE_DIR, STATE_NAME
+    from syndicate.state import STATE_DIR
     from syndicate.workflow import (config_fingerprint, load_adapters, require_credentials,
                                     select_platforms)
 
     site = open_site(site_dir)
     names = select_platforms(site.config, platforms)
-    state_path = site.root / STATE_DIR / STATE_NAME
+    state_path = state_path_of(site.root, sandbox=sandbox)
     transports: dict[str, Any] = {}
     box = None
     overrides = None
@@ -184,7 +184,6 @@ def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push
         box = Sandbox(site.root / STATE_DIR / SANDBOX_DIR / "fakes")
         overrides = sandbox_overrides(box.settings_env("http://sandbox.invalid"))
         transports = {name: box.transport() for name in names}
-        state_path = site.root / STATE_DIR / SANDBOX_DIR / STATE_NAME
     adapters = load_adapters(site.root, site.config, names, overrides=overrides)
     if push:
         adapters = require_credentials(adapters, explicit=bool(platforms))
@@ -259,13 +258,22 @@ def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] 
     return outcomes, errors
 
 
-def status(site_dir: Path, *, json_out: bool) -> int:
+def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
+    """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
+    from syndicate.state import STATE_DIR, STATE_NAME
+
+    if sandbox:
+        return site_root / STATE_DIR / SANDBOX_DIR / STATE_NAME
+    return site_root / STATE_DIR / STATE_NAME
+
+
+def status(site_dir: Path, *, json_out: bool, sandbox: bool = False) -> int:
     from syndicate import report
     from syndicate.sources import open_site
     from syndicate.state import State
 
     site = open_site(site_dir)
-    state = State.load(site.root)
+    state = State.read(state_path_of(site.root, sandbox=sandbox))
     rows = [(key, name, entry.status, entry.url or entry.remote_id or "", entry.last_error or "")
             for key, name, entry in state.entries()]
     if json_out:
