@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from syndicate.gha.event import GitHubEnv, PushRange, push_range
 from syndicate.gha.gitstate import merge_state_texts
 
@@ -70,3 +72,8 @@ def test_the_branch_comes_from_the_ref_and_a_tag_is_no_branch() -> None:
     tag = {"GITHUB_REF": "refs/tags/v1", "GITHUB_REF_NAME": "v1"}
     assert GitHubEnv.from_environ(tag).branch == ""
     assert GitHubEnv.from_environ({"GITHUB_REF_NAME": "main"}).branch == "main"
+
+
+def test_merge_refuses_a_file_that_is_not_a_state_file() -> None:
+    with pytest.raises(ValueError):
+        merge_state_texts(state({}), "<<<<<<< conflict markers")

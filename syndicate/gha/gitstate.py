@@ -125,7 +125,12 @@ def integrate(top: Path, rel: str, remote: str, branch: str, message: str) -> No
     if unmerged - {rel}:
         git(top, "merge", "--abort", check=False)
         raise GitFailed("files other than the state file conflict: " + ", ".join(sorted(unmerged)))
-    (top / rel).write_text(merge_state_texts(ours, theirs), encoding="utf-8")
+    try:
+        merged = merge_state_texts(ours, theirs)
+    except (ValueError, TypeError, AttributeError) as exc:  # their file is not a state file
+        git(top, "merge", "--abort", check=False)
+        raise GitFailed(f"the branch's {rel} could not be read ({exc}); not merged") from None
+    (top / rel).write_text(merged, encoding="utf-8")
     git(top, "add", "--", rel)
     git(top, *IDENTITY, "commit", "--quiet", "--no-edit", "-m", message)
 
