@@ -38,12 +38,19 @@ def count(text: str, unit: Unit, *, url_length: int | None = None) -> int:
 
 
 def cut_points(text: str) -> list[int]:
-    """Offsets where ``text`` may be cut: grapheme boundaries outside URLs."""
-    blocked = [(m.start(), m.end()) for m in URL.finditer(text)]
-    points = []
+    """Offsets where ``text`` may be cut: grapheme boundaries outside URLs.
+
+    One pass over graphemes and URLs together (both are in order), so the cost stays
+    linear however many links a post carries.
+    """
+    spans = [(m.start(), m.end()) for m in URL.finditer(text)]
+    points: list[int] = []
+    index = 0
     for match in GRAPHEME.finditer(text):
         end = match.end()
-        if any(start < end < stop for start, stop in blocked):
+        while index < len(spans) and spans[index][1] <= end:
+            index += 1
+        if index < len(spans) and spans[index][0] < end < spans[index][1]:
             continue
         points.append(end)
     return points
@@ -53,8 +60,12 @@ def best_cut(text: str, limit_offset: int, points: list[int]) -> int:
     """The nicest cut at or before ``limit_offset``: sentence end, then space, then any point."""
     floor = limit_offset // 2
     allowed = set(points)
-    sentence = [m.end() for m in SENTENCE_END.finditer(text, 0, limit_offset)
-                if floor <= m.end() <= limit_offset and m.end() in allowed]
+    sentence = []
+    for match in SENTENCE_END.finditer(text, floor):  # no endpos: "3.14" must not end at "3."
+        if match.end() > limit_offset:
+            break
+        if match.end() in allowed:
+            sentence.append(match.end())
     if sentence:
         return sentence[-1]
     spaces = [m.start() for m in SPACE.finditer(text, 0, limit_offset)
@@ -80,6 +91,8 @@ def fit_text(
     never an option.
     """
     tail = f"\n\n{link}" if link else ""
+    if link and text.endswith(tail):  # already carries it: fitting twice changes nothing
+        text = text[: -len(tail)]
     whole = text + tail
     if count(whole, unit, url_length=url_length) <= maximum:
         return whole
@@ -90,7 +103,24 @@ def fit_text(
         raise ValueError(f"the link back alone is longer than the limit of {maximum}")
     budget = maximum - reserve
     points = cut_points(text)
-    # Largest cut whose prefix fits; prefix length only grows with the offset.
+    cut = best_cut(text, longest_prefix(text, points, budget, unit, url_length), points)
+    head = text[:cut].rstrip()
+    if head and ellipsis and not ellipsis[0].isspace() and url_start(head) < len(head):
+        # an ellipsis glued to a URL would become part of it on the platform: space it,
+        # or give the URL up when even that space does not fit
+        spaced = head + " " + ellipsis + tail
+        if count(spaced, unit, url_length=url_length) <= maximum:
+            return spaced
+        head = text[: url_start(head)].rstrip()
+    if not head:
+        return link if link else ellipsis
+    return head + ellipsis + tail
+
+
+def longest_prefix(text: str, points: list[int], budget: int, unit: Unit,
+                   url_length: int | None) -> int:
+    """Largest cut point whose prefix fits ``budget``: a binary search, since a prefix's
+    length only grows with its end."""
     lo, hi = 0, len(points) - 1
     fitting = 0
     while lo <= hi:
@@ -100,8 +130,13 @@ def fit_text(
             lo = mid + 1
         else:
             hi = mid - 1
-    cut = best_cut(text, fitting, points) if fitting else 0
-    head = text[:cut].rstrip()
-    if not head:
-        return (ellipsis + tail).lstrip() if link is None else link
-    return head + ellipsis + tail
+    return fitting
+
+
+def url_start(head: str) -> int:
+    """Where the URL that ``head`` ends with begins."""
+    start = len(head)
+    for match in URL.finditer(head):
+        if match.end() == len(head):
+            start = match.start()
+    return start
