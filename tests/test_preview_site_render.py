@@ -194,3 +194,20 @@ def test_markdown_summary_escapes_cells_and_lists_warnings_held_and_errors() -> 
     assert row.count(" | ") == 3 and "\\|" in row and "<img" not in row and "&lt;img" in row
     assert "tag 'x' dropped" in row.replace("\\", "") and "create" in row
     assert "held one: draft" in text and "bad.md:3: no title" in text.replace("\\", "")
+
+
+def test_planner_actions_label_columns_and_blocked_updates_become_warnings(tmp_path: Path) -> None:
+    post = make_post()
+    items = [item("medium", {"title": "t", "content": "x"}, post),
+             item("wordpress", {"title": "t", "content": "x", "excerpt": ""}, post),
+             item("telegram", {"messages": []}, post)]
+    actions = {(post.key, "medium"): ("blocked", "Medium cannot update a story"),
+               (post.key, "wordpress"): ("skip", "unchanged")}
+    index = write_preview_site(items, [], [], tmp_path, actions)
+    page = (tmp_path / page_name(post.key)).read_text(encoding="utf-8")
+    assert "Blocked:</span> blocked: Medium cannot update a story" in page
+    assert "· skip (unchanged)" in page and "· create" in page
+    table = index.read_text(encoding="utf-8")
+    assert table.count(">blocked</span>") == 1 and "1 warning<" in table
+    summary = preview_markdown(items, [], [], actions)
+    assert "| blocked | blocked: Medium cannot update a story |" in summary

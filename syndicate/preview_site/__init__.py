@@ -8,13 +8,13 @@ gives the same overview as Markdown for a pull request's job summary.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from syndicate.adapter import Capabilities
 from syndicate.preview_site.pages import Column, index_page, page_name, post_page
-from syndicate.preview_site.warnings import collect
+from syndicate.preview_site.warnings import Alert, collect
 from syndicate.redact import redact
 
 __all__ = ["page_name", "preview_markdown", "write_preview_site"]
@@ -28,26 +28,33 @@ def capabilities(platform: str) -> Capabilities | None:
     return cls.capabilities if cls is not None else None
 
 
-def planned_action(item: Any) -> str:
-    """What a push would do; without a state file every item is a create."""
-    return "create" if item.requests else "nothing to send"
+Actions = Mapping[tuple[str, str], tuple[str, str]]
+"""(post key, platform) → (kind, reason), from ``syndicate.planner`` when a state file exists."""
 
 
-def grouped(items: Sequence[Any]) -> list[tuple[Any, list[Column]]]:
-    """Items by post (in the order they came), each with its alerts computed once."""
+def grouped(items: Sequence[Any], actions: Actions | None = None) -> list[tuple[Any, list[Column]]]:
+    """Items by post (in the order they came), each with its alerts and action worked out once.
+
+    Without planner actions every item is a create: that is what a push with no state
+    file would do.
+    """
     posts: dict[str, tuple[Any, list[Column]]] = {}
     for item in items:
         entry = posts.setdefault(item.post.key, (item.post, []))
-        entry[1].append(Column(item, collect(item, capabilities(item.platform)),
-                               planned_action(item)))
+        alerts = collect(item, capabilities(item.platform))
+        kind, reason = (actions or {}).get((item.post.key, item.platform), ("create", ""))
+        if kind in ("blocked", "uncertain"):
+            alerts.insert(0, Alert(kind, f"{kind}: {reason}" if reason else kind))
+        label = f"{kind} ({reason})" if reason and kind == "skip" else kind
+        entry[1].append(Column(item, alerts, label))
     return list(posts.values())
 
 
 def write_preview_site(items: Sequence[Any], held: Sequence[Any], errors: Sequence[Any],
-                       out_dir: Path) -> Path:
+                       out_dir: Path, actions: Actions | None = None) -> Path:
     """Write the site into ``out_dir`` (created if needed) and return its index page."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    posts = grouped(items)
+    posts = grouped(items, actions)
     platforms = list(dict.fromkeys(item.platform for item in items))
     for post, columns in posts:
         (out_dir / page_name(post.key)).write_text(
@@ -57,13 +64,14 @@ def write_preview_site(items: Sequence[Any], held: Sequence[Any], errors: Sequen
     return index
 
 
-def preview_markdown(items: Sequence[Any], held: Sequence[Any], errors: Sequence[Any]) -> str:
+def preview_markdown(items: Sequence[Any], held: Sequence[Any], errors: Sequence[Any],
+                     actions: Actions | None = None) -> str:
     """The overview as Markdown for a GitHub job summary, every user string escaped."""
     from syndicate.gha.summary import cell
 
     lines = ["### syndicate preview", "", "| Post | Platform | Action | Warnings |",
              "| --- | --- | --- | --- |"]
-    for post, columns in grouped(items):
+    for post, columns in grouped(items, actions):
         for column in columns:
             notes = "<br>".join(cell(a.message) for a in column.alerts) or "none"
             lines.append(f"| {cell(post.title)} | {cell(column.item.platform)} | "

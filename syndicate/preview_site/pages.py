@@ -18,7 +18,8 @@ from syndicate.preview_site.views import esc, render
 from syndicate.preview_site.warnings import Alert
 
 KIND_LABEL = {"truncated": "Truncated", "markup": "Removed markup", "image": "Image",
-              "tags": "Tags dropped", "limit": "Over limit", "platform": "Platform"}
+              "tags": "Tags dropped", "limit": "Over limit", "platform": "Platform",
+              "blocked": "Blocked", "uncertain": "Uncertain"}
 
 
 def page_name(post_key: str) -> str:
