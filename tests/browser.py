@@ -70,9 +70,10 @@ def run_chromium(*args: str) -> subprocess.CompletedProcess[str]:
     return done
 
 
-def dump_dom(page: Path) -> str:
-    """The DOM after Chromium parsed and laid out ``page`` (a local file)."""
-    return run_chromium("--virtual-time-budget=2000", "--dump-dom", page.resolve().as_uri()).stdout
+def dump_dom(page: Path | str) -> str:
+    """The DOM after Chromium parsed and laid out ``page`` (a local file or a loopback URL)."""
+    url = page if isinstance(page, str) else page.resolve().as_uri()
+    return run_chromium("--virtual-time-budget=2000", "--dump-dom", url).stdout
 
 
 def screenshot(page: Path, target: Path, width: int, height: int) -> Path:

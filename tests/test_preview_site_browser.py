@@ -9,9 +9,12 @@ each warning the preview computes is on the page where a reader sees it.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -139,3 +142,18 @@ def test_screenshots_of_the_seed_page_at_desktop_and_phone_width(seed_site: Path
         header = shot.read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n"
         assert int.from_bytes(header[16:20], "big") == width  # chromium honoured the size
+
+
+def test_the_site_works_served_over_http_too(seed_site: Path) -> None:
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(seed_site))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            base = f"http://127.0.0.1:{server.server_address[1]}/"
+            dom = BeautifulSoup(dump_dom(base + page_name(SEED_KEY)), "html.parser")
+        finally:
+            server.shutdown()
+            thread.join()
+    assert dom.select_one("nav a")["href"] == "index.html"  # type: ignore[index]
+    assert section(dom, "telegram").select_one(".tg-text > strong") is not None

@@ -15,7 +15,7 @@ from syndicate.commands import PreviewItem
 from syndicate.post import Notice, Post
 from syndicate.preview_site import page_name, preview_markdown, write_preview_site
 from syndicate.preview_site.sanitize import BLOG, TELEGRAM, clean
-from syndicate.preview_site.views import card, medium, telegram, wordpress
+from syndicate.preview_site.views import card, medium, telegram, telegraph_page, wordpress
 from syndicate.preview_site.warnings import collect, image_problem, truncation
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
@@ -211,3 +211,15 @@ def test_planner_actions_label_columns_and_blocked_updates_become_warnings(tmp_p
     assert table.count(">blocked</span>") == 1 and "1 warning<" in table
     summary = preview_markdown(items, [], [], actions)
     assert "| blocked | blocked: Medium cannot update a story |" in summary
+
+
+def test_telegraph_page_is_rebuilt_from_nodes_and_cleaned() -> None:
+    page = {"title": "T <b>", "author_name": "A", "content": [
+        {"tag": "p", "children": ["x < y ", {"tag": "b", "children": ["bold"]}]},
+        {"tag": "script", "children": ["alert(1)"]},
+        {"tag": "a", "attrs": {"href": "javascript:x", "onclick": "y"}, "children": ["l"]},
+        {"tag": "img", "attrs": {"src": "https://c.example/i.png"}}]}
+    out = telegraph_page(page)
+    assert "<h3>T &lt;b&gt;</h3>" in out and "<p>x &lt; y <b>bold</b></p>" in out
+    assert "alert" not in out and "javascript" not in out and "onclick" not in out
+    assert '<img src="https://c.example/i.png" alt="image: https://c.example/i.png">' in out
