@@ -112,6 +112,9 @@ def test_seed_page_is_accessible_markup(seed_dom: BeautifulSoup) -> None:
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
     assert all(str(img.get("alt", "")).strip() for img in seed_dom.find_all("img"))
     assert not seed_dom.find_all(["script", "link"]) and not seed_dom.select("[style]")
+    jumps = [str(a["href"])[1:] for a in seed_dom.select('nav a[href^="#"]')]
+    assert jumps == ["h-medium", "h-telegram", "h-wordpress"]
+    assert all(seed_dom.find(id=target) is not None for target in jumps)
     assert all(section(seed_dom, p).select_one(".rendering")["lang"] == "zh-CN"  # type: ignore[index]
                for p in ("telegram", "medium", "wordpress"))
 

@@ -87,8 +87,10 @@ def post_page(post: Any, columns: Sequence[Column], caps: Caps) -> str:
             f"{alerts_html(column.alerts, item.platform)}{requests_html(item)}"
             f'<div class="rendering" lang="{esc(lang)}">'
             f"{render(item.platform, item.payload.data, caps(item.platform))}</div></section>")
+    jumps = "".join(f' · <a href="#h-{esc(c.item.platform)}">{esc(display(c.item.platform))}</a>'
+                    for c in columns)
     body = (f'<header class="site" lang="en"><nav aria-label="preview"><a href="index.html">'
-            f"All posts</a></nav><p>How this post will look on each platform</p></header>\n"
+            f"All posts</a>{jumps}</nav><p>How this post will look on each platform</p></header>\n"
             f'<main id="main"><h1>{esc(post.title)}</h1>'
             f'<p class="url" lang="en">{esc(post.source_path)} → '
             f'<a href="{esc(post.canonical_url)}">{esc(post.canonical_url)}</a></p>'
