@@ -2,17 +2,21 @@
 
 markdownify does the walking; the options here pin what platforms parse well: ATX
 headings, ``*`` bullets, fenced code that keeps its language (taken from the
-``language-x`` class the markup stage writes), and tables kept as GFM tables.
+``language-x`` class the markup stage writes), and tables kept as GFM tables — with
+``|`` inside a cell escaped, or the row would gain a column. Footnote references become
+``[[1]](…#fn:1)`` links, which every Markdown flavour renders.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bs4 import Tag
 from markdownify import MarkdownConverter
 
 BLANK_RUNS = re.compile(r"\n{3,}")
+FENCE = re.compile(r"(^```.*?^```$)", re.DOTALL | re.MULTILINE)
 
 
 def code_language(el: Tag) -> str:
@@ -27,7 +31,20 @@ def code_language(el: Tag) -> str:
 
 
 class PostConverter(MarkdownConverter):  # type: ignore[misc]
-    """markdownify with the choices above; nothing else is customised."""
+    """markdownify with table cells and footnote references made safe."""
+
+    def convert_td(self, el: Tag, text: str, parent_tags: Any) -> str:
+        return str(super().convert_td(el, text.replace("|", r"\|"), parent_tags))
+
+    def convert_th(self, el: Tag, text: str, parent_tags: Any) -> str:
+        return str(super().convert_th(el, text.replace("|", r"\|"), parent_tags))
+
+    def convert_sup(self, el: Tag, text: str, parent_tags: Any) -> str:
+        link = el.find("a", href=True)
+        label = el.get_text().strip()
+        if isinstance(link, Tag) and label:
+            return f"[[{label}]]({link['href']})"
+        return f"^{label}" if label else ""
 
 
 OPTIONS = {
@@ -41,6 +58,12 @@ OPTIONS = {
 
 
 def to_markdown(html: str) -> str:
-    """Markdown for ``html``; stable (same input, same bytes) and ending in one newline."""
+    """Markdown for ``html``; stable (same input, same bytes) and ending in one newline.
+
+    Runs of blank lines collapse to one, except inside fenced code where they are code.
+    """
     text = PostConverter(**OPTIONS).convert(html)
-    return BLANK_RUNS.sub("\n\n", text).strip() + "\n"
+    pieces = FENCE.split(text)
+    for index in range(0, len(pieces), 2):
+        pieces[index] = BLANK_RUNS.sub("\n\n", pieces[index])
+    return "".join(pieces).strip() + "\n"

@@ -14,226 +14,229 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from syndicate.dialects.fit import cut_points, best_cut
+from syndicate.dialects.fit import GRAPHEME, best_cut, cut_points
+from syndicate.dialects.table import display_width, table_text
+
+__all__ = ["display_width", "escape", "fit_telegram", "plain", "split_messages", "table_text",
+           "to_telegram_html", "validate", "visible_length"]
 
 INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "ins": "u", "s": "s",
           "strike": "s", "del": "s", "tg-spoiler": "tg-spoiler"}
 ALLOWED = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span",
                      "tg-spoiler", "a", "code", "pre", "blockquote", "tg-emoji"})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+PARAGRAPHS = frozenset({"p", "div", "section", "article", "figure", "center", "header", "footer",
+                        "aside", "dl", "dt", "dd", "details", "summary", "main", "nav",
+                        "address", "figcaption"})
+DROP = frozenset({"script", "style", "noscript", "template", "head", "title"})
 LINK_SCHEMES = ("http://", "https://", "tg://", "mailto:")
 SPACES = re.compile(r"\s+")
 BLANK_RUNS = re.compile(r"\n{3,}")
-TOKEN = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s[^<>]*)?)>|([^<]+)|(<)")
-ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+PRE_BLOCK = re.compile(r"(<pre>.*?</pre>|<pre><code[^>]*>.*?</code></pre>)", re.DOTALL)
+TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)([^<>]*)>")
+ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
+LANGUAGE = re.compile(r"language-([\w+#.-]+)")
+INDENT = "\x01"  # a nested list's indentation; survives tidying, becomes two spaces at the end
 
 
-def escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def escape_attr(text: str) -> str:
-    return escape(text).replace('"', "&quot;")
+def escape(text: str, *, quote: bool = True) -> str:
+    """Text or attribute value made safe for Telegram HTML (it decodes all four entities);
+    ``quote=False`` leaves double quotes readable in text that is not an attribute."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
 
 
 class Converter:
-    """One pass over the canonical HTML tree, writing Telegram markup into a list."""
+    """One pass over the canonical HTML tree, writing Telegram markup into ``out``.
 
-    def __init__(self) -> None:
+    ``inline`` counts the entities currently open: inside one, a block entity (pre,
+    blockquote) or a second link would be outside the subset, so those become text.
+    """
+
+    def __init__(self, *, in_quote: bool = False) -> None:
         self.out: list[str] = []
+        self.inline = 0
+        self.in_link = False
+        self.in_quote = in_quote
 
-    def text(self, value: str, *, pre: bool = False) -> None:
-        self.out.append(escape(value if pre else SPACES.sub(" ", value)))
+    def text(self, value: str) -> None:
+        self.out.append(escape(SPACES.sub(" ", value.replace(INDENT, "")), quote=False))
 
-    def block_break(self) -> None:
-        self.out.append("\n\n")
+    def wrap(self, tag: str, node: Tag, close: str | None = None) -> None:
+        self.out.append(f"<{tag}>")
+        self.inline += 1
+        self.children(node)
+        self.inline -= 1
+        self.out.append(f"</{close or tag}>")
 
-    def inline_children(self, node: Tag, *, in_code: bool = False, in_quote: bool = False) -> None:
+    def block(self, markup: str) -> None:
+        self.out.append(f"\n\n{markup}\n\n")
+
+    def children(self, node: Tag) -> None:
         for child in node.children:
-            self.node(child, in_code=in_code, in_quote=in_quote)
+            if isinstance(child, NavigableString):
+                if type(child) is NavigableString:  # not a comment, doctype or CDATA
+                    self.text(str(child))
+            elif isinstance(child, Tag) and child.name not in DROP:
+                self.element(child)
 
-    def node(self, child: object, *, in_code: bool = False, in_quote: bool = False) -> None:
-        if isinstance(child, NavigableString):
-            if type(child) is NavigableString:
-                self.text(str(child))
-            return
-        if not isinstance(child, Tag):
-            return
-        name = child.name
-        if name in ("script", "style", "noscript", "template"):
-            return
-        if in_code:  # code may contain no other entity: text only
-            self.text(child.get_text())
-            return
+    def element(self, node: Tag) -> None:  # noqa: C901 - one branch per HTML element kind
+        name = node.name
         if name in INLINE:
-            tag = INLINE[name]
-            self.out.append(f"<{tag}>")
-            self.inline_children(child, in_quote=in_quote)
-            self.out.append(f"</{tag}>")
-        elif name == "span" and "tg-spoiler" in (child.get("class") or []):
-            self.out.append("<tg-spoiler>")
-            self.inline_children(child, in_quote=in_quote)
-            self.out.append("</tg-spoiler>")
+            self.wrap(INLINE[name], node)
+        elif name == "span" and "tg-spoiler" in (node.get("class") or []):
+            self.wrap("tg-spoiler", node)
         elif name == "code":
-            self.out.append("<code>")
-            self.text(child.get_text())
-            self.out.append("</code>")
+            self.out.append(f"<code>{escape(node.get_text(), quote=False)}</code>")
         elif name == "a":
-            self.link(child, in_quote)
+            self.link(node)
         elif name == "br":
             self.out.append("\n")
         elif name == "img":
-            self.image(child)
+            self.image(node)
         elif name == "sup":
             self.out.append("[")
-            self.inline_children(child, in_quote=in_quote)
+            self.children(node)
             self.out.append("]")
         elif name == "pre":
-            self.block_break()
-            self.preformatted(child.get_text(), language_of(child))
-            self.block_break()
-        elif name in HEADINGS:
-            self.block_break()
-            self.out.append("<b>")
-            self.inline_children(child, in_quote=in_quote)
-            self.out.append("</b>")
-            self.block_break()
-        elif name in ("ul", "ol"):
-            self.block_break()
-            self.list(child, depth=0, in_quote=in_quote)
-            self.block_break()
+            self.preformatted(node.get_text(), language_of(node))
         elif name == "table":
-            self.block_break()
-            self.preformatted(table_text(child), "")
-            self.block_break()
+            self.preformatted(table_text(node), "")
+        elif name in HEADINGS:
+            self.out.append("\n\n")
+            self.wrap("b", node)
+            self.out.append("\n\n")
+        elif name in ("ul", "ol"):
+            self.out.append("\n\n" if self.inline == 0 else "\n")
+            self.items(node, depth=0)
+            self.out.append("\n\n" if self.inline == 0 else "\n")
         elif name == "blockquote":
-            self.block_break()
-            if in_quote:  # blockquotes cannot nest in Telegram: flatten the inner one
-                self.inline_children(child, in_quote=True)
-            else:
-                inner = Converter()
-                inner.inline_children(child, in_quote=True)
-                self.out.append(f"<blockquote>{tidy(''.join(inner.out))}</blockquote>")
-            self.block_break()
+            self.quote(node)
         elif name == "hr":
-            self.block_break()
-            self.out.append("———")
-            self.block_break()
+            self.block("———")
         elif name == "iframe":
-            src = str(child.get("src") or "")
-            if src.startswith(LINK_SCHEMES):
-                self.block_break()
-                self.out.append(f'<a href="{escape_attr(src)}">{escape(src)}</a>')
-                self.block_break()
-        elif name in ("p", "div", "section", "article", "figure", "figcaption", "center",
-                      "header", "footer", "aside", "dl", "dt", "dd", "details", "summary"):
-            self.block_break()
-            if name == "figcaption":
-                self.out.append("<i>")
-                self.inline_children(child, in_quote=in_quote)
-                self.out.append("</i>")
-            else:
-                self.inline_children(child, in_quote=in_quote)
-            self.block_break()
-        else:
-            self.inline_children(child, in_quote=in_quote)
+            src = str(node.get("src") or "")
+            if src.startswith(LINK_SCHEMES) and not self.in_link:
+                self.block(f'<a href="{escape(src)}">{escape(src)}</a>')
+        elif name == "figcaption" and self.inline == 0:
+            self.out.append("\n")
+            self.wrap("i", node)
+            self.out.append("\n\n")
+        elif name in PARAGRAPHS or name == "li":
+            self.out.append("\n\n")
+            self.children(node)
+            self.out.append("\n\n")
+        else:  # any other tag that slipped through: its text only, never the tag
+            self.children(node)
 
-    def link(self, node: Tag, in_quote: bool) -> None:
-        href = str(node.get("href") or "")
-        if not href.startswith(LINK_SCHEMES):
-            self.inline_children(node, in_quote=in_quote)
+    def link(self, node: Tag) -> None:
+        href = str(node.get("href") or "").strip()
+        if self.in_link or not href.startswith(LINK_SCHEMES):
+            self.children(node)
             return
-        self.out.append(f'<a href="{escape_attr(href)}">')
+        self.out.append(f'<a href="{escape(href)}">')
         start = len(self.out)
+        self.inline += 1
+        self.in_link = True
         for child in node.children:
             if isinstance(child, Tag) and child.name == "img":
-                self.out.append(escape(str(child.get("alt") or "") or "image"))
-            else:
-                self.node(child, in_quote=in_quote)
-        if not "".join(self.out[start:]).strip():
+                self.text(str(child.get("alt") or "") or "Image")
+            elif isinstance(child, NavigableString):
+                if type(child) is NavigableString:
+                    self.text(str(child))
+            elif isinstance(child, Tag) and child.name not in DROP:
+                self.element(child)
+        self.in_link = False
+        self.inline -= 1
+        if not plain("".join(self.out[start:])).strip():
             self.out.append(escape(href))
         self.out.append("</a>")
 
     def image(self, node: Tag) -> None:
-        src = str(node.get("src") or "")
+        src = str(node.get("src") or "").strip()
         alt = SPACES.sub(" ", str(node.get("alt") or "")).strip() or "Image"
-        if src.startswith(("http://", "https://")):
-            self.out.append(f'\n<a href="{escape_attr(src)}">🖼 {escape(alt)}</a>\n')
+        if not src.startswith(("http://", "https://")):
+            return
+        if self.in_link:
+            self.text(alt)
+        else:
+            self.out.append(f'\n<a href="{escape(src)}">🖼 {escape(alt)}</a>\n')
 
     def preformatted(self, code: str, language: str) -> None:
         code = code.strip("\n")
         if not code.strip():
             return
-        if language:
-            self.out.append(f'<pre><code class="language-{escape_attr(language)}">')
-            self.out.append(escape(code))
-            self.out.append("</code></pre>")
+        if self.inline:
+            self.out.append(escape(code, quote=False))  # no block entity inside an inline one
+        elif language:
+            self.block(f'<pre><code class="language-{escape(language)}">'
+                       f"{escape(code, quote=False)}</code></pre>")
         else:
-            self.out.append(f"<pre>{escape(code)}</pre>")
+            self.block(f"<pre>{escape(code, quote=False)}</pre>")
 
-    def list(self, node: Tag, depth: int, in_quote: bool) -> None:
+    def quote(self, node: Tag) -> None:
+        if self.inline or self.in_quote:  # blockquotes cannot nest: flatten the inner one
+            self.out.append("\n")
+            self.children(node)
+            self.out.append("\n")
+            return
+        inner = Converter(in_quote=True)
+        inner.children(node)
+        body = tidy("".join(inner.out))
+        if body:
+            self.block(f"<blockquote>{body}</blockquote>")
+
+    def items(self, node: Tag, depth: int) -> None:
         ordered = node.name == "ol"
-        number = int(str(node.get("start") or 1)) if str(node.get("start") or "1").isdigit() else 1
+        start = str(node.get("start") or "1")
+        number = int(start) if start.isdigit() and len(start) < 9 else 1
         for item in node.find_all("li", recursive=False):
             marker = f"{number}." if ordered else "•"
             number += 1
-            self.out.append("\n" + "  " * depth + marker + " ")
+            self.out.append("\n" + INDENT * depth + marker + " ")
             for child in item.children:
                 if isinstance(child, Tag) and child.name in ("ul", "ol"):
-                    self.list(child, depth + 1, in_quote)
-                elif isinstance(child, Tag) and child.name == "p":
-                    self.inline_children(child, in_quote=in_quote)
-                else:
-                    self.node(child, in_quote=in_quote)
+                    self.items(child, depth + 1)
+                elif isinstance(child, Tag) and child.name == "p":  # loose list item
+                    self.children(child)
+                    self.out.append(" ")
+                elif isinstance(child, NavigableString):
+                    if type(child) is NavigableString:
+                        self.text(str(child))
+                elif isinstance(child, Tag) and child.name not in DROP:
+                    self.element(child)
 
 
 def language_of(pre: Tag) -> str:
+    """The ``x`` of ``<pre><code class="language-x">`` (or on the pre itself), or ''."""
     for node in (pre.find("code"), pre):
         if isinstance(node, Tag):
             for cls in node.get("class") or []:
-                if cls.startswith("language-") and re.fullmatch(r"language-[\w+#.-]+", cls):
-                    return str(cls.removeprefix("language-"))
+                match = LANGUAGE.fullmatch(str(cls))
+                if match:
+                    return match.group(1)
     return ""
 
 
-def display_width(text: str) -> int:
-    """Columns a monospace font gives ``text``: East Asian wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def table_text(table: Tag) -> str:
-    rows = [[SPACES.sub(" ", cell.get_text()).strip() for cell in row.find_all(["th", "td"])]
-            for row in table.find_all("tr")]
-    rows = [row for row in rows if row]
-    if not rows:
-        return ""
-    columns = max(len(row) for row in rows)
-    widths = [max((display_width(row[i]) for row in rows if i < len(row)), default=0)
-              for i in range(columns)]
-    lines = []
-    for index, row in enumerate(rows):
-        cells = [cell + " " * (widths[i] - display_width(cell)) for i, cell in enumerate(row)]
-        lines.append(" | ".join(cells).rstrip())
-        if index == 0 and table.find("th"):
-            lines.append("-+-".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def tidy(markup: str) -> str:
-    lines = [line.rstrip() for line in markup.split("\n")]
-    return BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
+    """Trailing spaces off, blank-line runs to one — outside ``<pre>`` only, where every
+    space and blank line belongs to the code."""
+    pieces = PRE_BLOCK.split(markup)
+    for index in range(0, len(pieces), 2):  # even indices lie outside pre blocks
+        lines = [line.strip(" ") for line in pieces[index].split("\n")]
+        pieces[index] = BLANK_RUNS.sub("\n\n", "\n".join(lines))
+    return "".join(pieces).strip()
 
 
 def to_telegram_html(html: str) -> str:
     """Telegram-HTML for ``html``: only the subset's tags, escaped text, no blank-line runs."""
     converter = Converter()
-    converter.inline_children(BeautifulSoup(html, "html.parser"))
-    return tidy("".join(converter.out))
+    converter.children(BeautifulSoup(html, "html.parser"))
+    return tidy("".join(converter.out)).replace(INDENT, "  ")
 
 
 def unescape(text: str) -> str:
@@ -242,7 +245,8 @@ def unescape(text: str) -> str:
 
 
 def plain(tg_html: str) -> str:
-    return unescape(re.sub(r"<[^<>]*>", "", tg_html))
+    """The text Telegram shows: tags removed, entities decoded (not yet trimmed)."""
+    return unescape(TAG.sub("", tg_html))
 
 
 def visible_length(tg_html: str) -> int:
@@ -251,93 +255,75 @@ def visible_length(tg_html: str) -> int:
 
 
 @dataclass
-class Token:
-    kind: str  # "open", "close", "text"
-    value: str
-    name: str = ""
-
-
-def tokens(tg_html: str) -> list[Token]:
-    out = []
-    for match in TOKEN.finditer(tg_html):
-        closing, name, _attrs, text, stray = match.groups()
-        if text is not None or stray is not None:
-            out.append(Token("text", text if text is not None else stray))
-        else:
-            out.append(Token("close" if closing else "open", match.group(0), name.lower()))
-    return out
+class Open:
+    name: str
+    markup: str
 
 
 def chunk_by_budget(tg_html: str, limit: int) -> list[str]:
     """Cut markup into parts of at most ``limit`` visible code points, closing and
     reopening tags across each cut so that every part parses on its own."""
     parts: list[str] = []
-    stack: list[Token] = []
+    stack: list[Open] = []
     current: list[str] = []
     used = 0
-    for token in tokens(tg_html):
-        if token.kind == "open":
-            stack.append(token)
-            current.append(token.value)
-            continue
-        if token.kind == "close":
+    position = 0
+    for match in [*TAG.finditer(tg_html), None]:
+        text = tg_html[position: match.start() if match else len(tg_html)]
+        while text:
+            room = limit - used
+            if len(unescape(text)) <= room:
+                current.append(text)
+                used += len(unescape(text))
+                break
+            cut = cut_text(text, room, forced=used == 0)
+            current.append(text[:cut])
+            text = text[cut:]
+            parts.append("".join(current) + "".join(f"</{o.name}>" for o in reversed(stack)))
+            current = [o.markup for o in stack]
+            used = 0
+            if not any(o.name == "pre" for o in stack):
+                text = text.lstrip(" \n")
+        if match is None:
+            break
+        position = match.end()
+        current.append(match.group(0))
+        if match.group(1):
             if stack:
                 stack.pop()
-            current.append(token.value)
-            continue
-        text = token.value
-        while text:
-            decoded = unescape(text)
-            room = limit - used
-            if len(decoded) <= room:
-                current.append(text)
-                used += len(decoded)
-                break
-            cut = cut_text(text, room)
-            if cut > 0:
-                current.append(text[:cut])
-                text = text[cut:]
-            parts.append("".join(current) + "".join(f"</{t.name}>" for t in reversed(stack)))
-            current = [t.value for t in stack]
-            used = 0
-            text = text.lstrip("\n") if not any(t.name == "pre" for t in stack) else text
-    if current:
-        parts.append("".join(current))
+        else:
+            stack.append(Open(match.group(2).lower(), match.group(0)))
+    parts.append("".join(current))
     return [p for p in (tidy(part) for part in parts) if visible_length(p) > 0]
 
 
-def cut_text(escaped: str, room: int) -> int:
-    """Offset in escaped text at which at most ``room`` decoded characters stand,
-    never inside an entity or grapheme, preferring a sentence end."""
-    if room <= 0:
-        return 0
-    positions = []  # (escaped offset, decoded count) at every safe point
-    decoded = 0
+def cut_text(escaped: str, room: int, *, forced: bool) -> int:
+    """Offset in escaped text before which at most ``room`` decoded characters stand,
+    never inside an entity or grapheme, preferring a sentence end, outside URLs.
+
+    ``forced`` (nothing placed in the part yet) must make progress: then a URL may be
+    cut, and one grapheme taken even if it alone is over the room.
+    """
+    decoded = unescape(escaped)
+    offsets = []  # escaped offset after each decoded character
     offset = 0
-    safe = set(cut_points(unescape(escaped)))
     while offset < len(escaped):
         match = ENTITY.match(escaped, offset)
-        step = match.end() - offset if match else 1
-        offset += step
-        decoded += 1
-        if decoded > room:
-            break
-        if decoded in safe:
-            positions.append((offset, decoded))
-    if not positions:
+        offset = match.end() if match else offset + 1
+        offsets.append(offset)
+    points = [p for p in cut_points(decoded) if p <= room]
+    if points:
+        return offsets[best_cut(decoded, points[-1], points) - 1]
+    if not forced:
         return 0
-    text = unescape(escaped)
-    limit_decoded = positions[-1][1]
-    preferred = best_cut(text, limit_decoded, [d for _o, d in positions])
-    for esc_offset, dec in positions:
-        if dec == preferred:
-            return esc_offset
-    return positions[-1][0]
+    ends = [m.end() for m in GRAPHEME.finditer(decoded)]
+    fitting = [end for end in ends if end <= room] or ends[:1]
+    return offsets[fitting[-1] - 1]
 
 
 def blocks(tg_html: str) -> list[str]:
     """Top-level blocks: split at blank lines that lie outside every tag."""
-    out, start, depth, index = [], 0, 0, 0
+    out, start, depth = [], 0, 0
     for match in re.finditer(r"<(/?)[a-zA-Z][\w-]*[^<>]*>|\n\n", tg_html):
         token = match.group(0)
         if token == "\n\n":
@@ -348,30 +334,28 @@ def blocks(tg_html: str) -> list[str]:
             depth -= 1
         else:
             depth += 1
-        index = match.end()
-    del index
     out.append(tg_html[start:])
-    return [b for b in out if b.strip()]
+    return [b.strip("\n") for b in out if b.strip()]
 
 
 def split_messages(tg_html: str, limit: int = 4096) -> list[str]:
     """Messages of at most ``limit`` visible characters, cut between blocks where possible."""
     messages: list[str] = []
     current = ""
+    size = 0
     for block in blocks(tg_html):
-        candidate = f"{current}\n\n{block}" if current else block
-        if visible_length(candidate) <= limit:
-            current = candidate
+        length = len(plain(block))  # untrimmed: joined blocks keep inner spaces
+        if current and size + 2 + length <= limit:
+            current, size = f"{current}\n\n{block}", size + 2 + length
             continue
         if current:
             messages.append(current)
-            current = ""
-        if visible_length(block) <= limit:
-            current = block
-        else:
+        current, size = block, length
+        if visible_length(block) > limit:
             pieces = chunk_by_budget(block, limit)
             messages.extend(pieces[:-1])
             current = pieces[-1] if pieces else ""
+            size = len(plain(current))
     if current:
         messages.append(current)
     return messages
@@ -379,51 +363,94 @@ def split_messages(tg_html: str, limit: int = 4096) -> list[str]:
 
 def fit_telegram(tg_html: str, limit: int, *, link: str | None = None) -> str:
     """Shorten markup to ``limit`` visible characters, ending with "…" and the link back."""
-    tail = f'\n\n<a href="{escape_attr(link)}">{escape(link)}</a>' if link else ""
+    tail = f'\n\n<a href="{escape(link)}">{escape(link)}</a>' if link else ""
+    if link and tg_html.endswith(tail):  # already fitted: fitting again changes nothing
+        tg_html = tg_html[: -len(tail)]
     if visible_length(tg_html + tail) <= limit:
         return tg_html + tail
-    reserve = visible_length("…" + tail) + 2
-    head = chunk_by_budget(tg_html, max(0, limit - reserve))
-    first = head[0] if head else ""
-    return tidy(insert_before_closing(first, "…")) + tail
+    budget = limit - visible_length("…" + tail)
+    if budget <= 0:
+        if link and len(link) <= limit:
+            return tail.strip()
+        raise ValueError(f"the link back alone is longer than the limit of {limit}")
+    head = chunk_by_budget(tg_html, budget)
+    first = head[0] if head and visible_length(head[0]) <= budget else ""
+    if not first:
+        return tail.strip() if link else "…"
+    return insert_before_closing(first, "…") + tail
 
 
 def insert_before_closing(markup: str, suffix: str) -> str:
+    """``suffix`` before the closing tags that end ``markup`` — after them if one closes
+    a code block, where it would read as code."""
     match = re.search(r"(</[a-zA-Z-]+>)*\s*$", markup)
     index = match.start() if match else len(markup)
+    if "</pre>" in markup[index:] or "</code>" in markup[index:]:
+        return markup.rstrip() + suffix
     return markup[:index] + suffix + markup[index:]
 
 
 def validate(tg_html: str) -> None:
-    """Raise ValueError, in Telegram's words, if Telegram would refuse this markup."""
-    raw = tg_html.encode("utf-8")
+    """Raise ValueError if Telegram would refuse this markup (its parse-error wording), or
+    if it leaves the subset syndicate promises: nothing inside code/pre but pre>code,
+    no nested blockquotes or links, no block entity inside an inline one."""
     stack: list[str] = []
-    for match in TOKEN.finditer(tg_html):
-        closing, name, attrs, _text, stray = match.groups()
-        where = len(tg_html[: match.start()].encode("utf-8"))
-        if stray is not None:
-            raise ValueError(f"Unsupported start tag at byte offset {where}")
-        if name is None:
-            continue
-        lower = name.lower()
-        if closing:
+    i, n = 0, len(tg_html)
+
+    def where(index: int) -> int:
+        return len(tg_html[:index].encode("utf-8"))
+
+    while True:
+        i = tg_html.find("<", i)
+        if i == -1:
+            break
+        begin = i
+        if tg_html.startswith("</", i):
+            j = i + 2
+            while j < n and tg_html[j].isascii() and (tg_html[j].isalnum() or tg_html[j] in "-_"):
+                j += 1
+            if j >= n or tg_html[j] != ">":
+                raise ValueError(f"Unclosed end tag at byte offset {where(begin)}")
+            name = tg_html[i + 2:j].lower()
             if not stack:
-                raise ValueError(f"Unexpected end tag at byte offset {where}")
+                raise ValueError(f"Unexpected end tag at byte offset {where(begin)}")
             expected = stack.pop()
-            if expected != lower:
-                raise ValueError(f'Unmatched end tag at byte offset {where}, expected '
-                                 f'"</{expected}>", found "</{lower}>"')
+            if name != expected:
+                raise ValueError(f'Unmatched end tag at byte offset {where(begin)}, expected '
+                                 f'"</{expected}>", found "</{name}>"')
+            i = j + 1
             continue
-        if lower not in ALLOWED:
-            raise ValueError(f'Unsupported start tag "{lower}" at byte offset {where}')
-        if lower == "span" and 'tg-spoiler' not in (attrs or ""):
-            raise ValueError(f'Tag "span" must have class "tg-spoiler" at byte offset {where}')
-        if stack and stack[-1] in ("code", "pre") and not (stack[-1] == "pre" and lower == "code"):
-            raise ValueError(f'Entity "{lower}" cannot be nested in "{stack[-1]}" '
-                             f"at byte offset {where}")
-        if lower == "blockquote" and "blockquote" in stack:
-            raise ValueError(f"Blockquotes cannot be nested at byte offset {where}")
-        stack.append(lower)
+        j = i + 1
+        while j < n and not tg_html[j].isspace() and tg_html[j] != ">":
+            j += 1
+        name = tg_html[i + 1:j].lower()
+        if j >= n:
+            raise ValueError(f"Unclosed start tag at byte offset {where(begin)}")
+        if name not in ALLOWED:
+            raise ValueError(f'Unsupported start tag "{name}" at byte offset {where(begin)}')
+        end = tg_html.find(">", j)
+        if end == -1 or "<" in tg_html[j:end]:
+            raise ValueError(f'Unclosed start tag "{name}" at byte offset {where(begin)}')
+        attrs = tg_html[j:end]
+        if name == "span" and not re.search(r"""class\s*=\s*["']?tg-spoiler\b""", attrs):
+            raise ValueError(
+                f'Tag "span" must have class "tg-spoiler" at byte offset {where(begin)}')
+        nesting_rules(name, stack, where(begin))
+        stack.append(name)
+        i = end + 1
     if stack:
         raise ValueError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
-    del raw
+
+
+def nesting_rules(name: str, stack: list[str], offset: int) -> None:
+    """The subset's nesting rules (Telegram itself would silently drop the entity)."""
+    if stack and stack[-1] in ("code", "pre") and not (stack[-1] == "pre" and name == "code"):
+        raise ValueError(
+            f'Entity "{name}" cannot be nested in "{stack[-1]}" at byte offset {offset}')
+    if name == "blockquote" and "blockquote" in stack:
+        raise ValueError(f"Blockquotes cannot be nested at byte offset {offset}")
+    if name == "a" and "a" in stack:
+        raise ValueError(f"Links cannot be nested at byte offset {offset}")
+    if name in ("pre", "blockquote") and any(t != "blockquote" for t in stack):
+        raise ValueError(f'Block entity "{name}" cannot be inside "{stack[-1]}" '
+                         f"at byte offset {offset}")

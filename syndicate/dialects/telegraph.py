@@ -11,7 +11,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from syndicate.dialects.telegram import table_text
+from syndicate.dialects.table import table_text
 
 Node = str | dict[str, Any]
 TAGS = frozenset({"a", "aside", "b", "blockquote", "br", "code", "em", "figcaption", "figure",
@@ -19,6 +19,9 @@ TAGS = frozenset({"a", "aside", "b", "blockquote", "br", "code", "em", "figcapti
                   "u", "ul", "video"})
 RENAME = {"h1": "h3", "h2": "h3", "h5": "h4", "h6": "h4", "del": "s", "strike": "s",
           "ins": "u", "center": "p", "div": "p", "section": "p", "article": "p"}
+BLOCK = frozenset({"p", "div", "center", "section", "article", "blockquote", "pre", "ul", "ol",
+                   "table", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "aside", "iframe"})
+CONTAINERS = frozenset({"center", "div", "section", "article"})
 DROP = frozenset({"script", "style", "noscript", "template"})
 
 
@@ -33,7 +36,18 @@ def convert(node: Tag) -> list[Node]:
             continue
         name = RENAME.get(child.name, child.name)
         if name == "table":
-            out.append({"tag": "pre", "children": [table_text(child)]})
+            text = table_text(child)
+            if text:
+                out.append({"tag": "pre", "children": [text]})
+            continue
+        if child.name in CONTAINERS and child.find(BLOCK):
+            out.extend(strip_blank(convert(child)))  # a <p> may not hold blocks: unwrap
+            continue
+        if name == "pre":
+            text = child.get_text().strip("\n")
+            code = {"tag": "code", "children": [text]} if child.find("code") else text
+            if text:
+                out.append({"tag": "pre", "children": [code]})
             continue
         children = convert(child)
         if name not in TAGS:

@@ -11,7 +11,7 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from syndicate.dialects.telegram import table_text
+from syndicate.dialects.table import table_text
 
 BLOCKS = frozenset({"p", "div", "section", "article", "blockquote", "figure", "h1", "h2", "h3",
                     "h4", "h5", "h6", "hr", "dl", "dt", "dd", "figcaption", "center", "header",
