@@ -92,6 +92,17 @@ def build_previews(
     return items, held, errors
 
 
+def planned_actions(site_dir: Path, platforms: list[str] | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """What a push would do per (post, platform), from the state file, for the preview site."""
+    from syndicate import planner
+    from syndicate.state import State
+
+    run = open_run(site_dir, platforms, sandbox=False, push=False)
+    actions, _errors = planner.plan(run.site, run.adapters, State.read(run.state_path),
+                                    run.site.config, run.fingerprints)
+    return {(a.key, a.platform): (a.kind, a.reason) for a in actions}
+
+
 def preview(
     site_dir: Path,
     platforms: list[str] | None,
@@ -111,7 +122,7 @@ def preview(
     if html_dir is not None:
         from syndicate.preview_site import write_preview_site
 
-        index = write_preview_site(items, held, errors, html_dir)
+        index = write_preview_site(items, held, errors, html_dir, actions=planned_actions(site_dir, platforms))
         report.console(stderr=True).print(f"preview site written to {index}")
         if open_browser:
             import webbrowser
