@@ -93,6 +93,8 @@ def fit_text(
     tail = f"\n\n{link}" if link else ""
     if link and text.endswith(tail):  # already carries it: fitting twice changes nothing
         text = text[: -len(tail)]
+    if link and text.strip() in ("", link):  # nothing to say but the link
+        text, tail = "", link
     whole = text + tail
     if count(whole, unit, url_length=url_length) <= maximum:
         return whole
@@ -104,14 +106,14 @@ def fit_text(
     budget = maximum - reserve
     points = cut_points(text)
     cut = best_cut(text, longest_prefix(text, points, budget, unit, url_length), points)
-    head = text[:cut].rstrip()
-    if head and ellipsis and not ellipsis[0].isspace() and url_start(head) < len(head):
+    head = text[: trimmed(text, cut, points)]
+    while head and ellipsis and not ellipsis[0].isspace() and url_start(head) < len(head):
         # an ellipsis glued to a URL would become part of it on the platform: space it,
         # or give the URL up when even that space does not fit
         spaced = head + " " + ellipsis + tail
         if count(spaced, unit, url_length=url_length) <= maximum:
             return spaced
-        head = text[: url_start(head)].rstrip()
+        head = text[: trimmed(text, url_start(head), points)]
     if not head:
         return link if link else ellipsis
     return head + ellipsis + tail
@@ -131,6 +133,14 @@ def longest_prefix(text: str, points: list[int], budget: int, unit: Unit,
         else:
             hi = mid - 1
     return fitting
+
+
+def trimmed(text: str, cut: int, points: list[int]) -> int:
+    """``cut`` moved back over trailing white space, landing on a cut point again (a
+    space can belong to the grapheme before it, e.g. after a prepended mark)."""
+    end = len(text[:cut].rstrip())
+    index = bisect.bisect_right(points, end) - 1
+    return points[index] if index >= 0 else 0
 
 
 def url_start(head: str) -> int:
