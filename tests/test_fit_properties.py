@@ -9,6 +9,18 @@ from hypothesis import strategies as st
 
 from syndicate.adapter import Unit
 from syndicate.dialects.fit import URL, count, fit_text
+from syndicate.dialects.telegram import (
+    PRE_BLOCK as PRE,
+)
+from syndicate.dialects.telegram import (
+    fit_telegram,
+    plain,
+    split_messages,
+    to_telegram_html,
+    validate,
+    visible_length,
+)
+from syndicate.sandbox.telegram_html import parse
 
 PIECES = [
     "👨‍👩‍👧‍👦", "🏳️‍🌈", "🇨🇳", "🇺🇸", "👍🏽", "e\u0301", "a\u0308\u0323", "한국어", "ก์", "שלום עולם",
@@ -92,3 +104,98 @@ def test_every_url_counts_as_url_length(text: str, url_length: int) -> None:
     urls = URL.findall(text)
     rest = URL.sub("", text)
     assert count(text, Unit.CODEPOINTS, url_length=url_length) == len(rest) + url_length * len(urls)
+
+
+# --- Telegram: arbitrary canonical-looking HTML in, valid markup out, within limits ---
+
+TEXT_BITS = ["a < b", "x & y", "AT&T", "&amp;", "&bogus;", "&#128512;", "1 > 0", '"quoted"',
+             "مرحبا بالعالم", "\u200b", "\u200f", "\u202e", "👨‍👩‍👧‍👦", "🇨🇳", "e\u0301",
+             "这是一个句子。", "文/Robin", "Hello world. ", " ", "\n", "\t",
+             "https://example.com/x?a=1&b=2"]
+SAFE_CHARS = st.characters(blacklist_categories=("Cs", "Cc", "Mn", "Mc", "Me"))
+RAW_TEXT = st.lists(st.one_of(st.sampled_from(TEXT_BITS), st.text(SAFE_CHARS, max_size=12)),
+                    min_size=1, max_size=6).map("".join)
+HTML_TEXT = RAW_TEXT.map(lambda t: t.replace("&", "&amp;").replace("<", "&lt;")) | \
+    st.sampled_from(["a < b", "x &amp; y", "AT&T", "&bogus;", "3 <4"])
+LEAVES = st.one_of(
+    HTML_TEXT, HTML_TEXT, HTML_TEXT,
+    st.just("<br>"), st.just("<br/>"), st.just("<hr/>"),
+    RAW_TEXT.map(lambda alt: '<img src="https://cdn.example.com/i.png" alt="{}"/>'.format(
+        alt.replace('"', ""))),
+    st.just('<img src="https://cdn.example.com/i.png"/>'),
+    st.just('<iframe src="https://www.youtube.com/embed/xyz"></iframe>'),
+    st.just('<sup><a href="https://b.example/p#fn:1" class="footnote-ref">1</a></sup>'),
+)
+WRAPPERS = ["p", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del", "s", "u",
+            "code", "blockquote", "figure", "figcaption", "center", "div", "span", "sup", "section",
+            "pre", "table", "td"]
+
+
+def wrap(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    def build(draw_tag: str, inner: list[str]) -> str:
+        body = "".join(inner)
+        if draw_tag == "a":
+            return f'<a href="https://example.com/p?q=1&amp;r=2">{body}</a>'
+        if draw_tag == "pre-code":
+            return f'<pre><code class="language-python">{body}</code></pre>'
+        if draw_tag in ("ul", "ol"):
+            items = "".join(f"<li>{item}</li>" for item in inner)
+            return f"<{draw_tag}>{items}</{draw_tag}>"
+        if draw_tag == "table":
+            cells = "".join(f"<td>{item}</td>" for item in inner)
+            return f"<table><thead><tr><th>名字</th><th>v</th></tr></thead><tr>{cells}</tr></table>"
+        if draw_tag == "spoiler":
+            return f'<span class="tg-spoiler">{body}</span>'
+        return f"<{draw_tag}>{body}</{draw_tag}>"
+
+    tags = st.sampled_from([*WRAPPERS, "a", "pre-code", "ul", "ol", "spoiler"])
+    return st.builds(build, tags, st.lists(children, min_size=1, max_size=4))
+
+
+HTML = st.recursive(LEAVES, wrap, max_leaves=25).map(str) | \
+    st.lists(st.recursive(LEAVES, wrap, max_leaves=12), max_size=6).map("".join)
+
+
+def fake_accepts(markup: str) -> str:
+    """The sandbox's independent reading of Telegram HTML must accept it too."""
+    text, _entities = parse(markup)
+    return text
+
+
+@settings(max_examples=300, deadline=None)
+@given(html=HTML)
+def test_telegram_output_is_always_valid_markup(html: str) -> None:
+    markup = to_telegram_html(html)
+    validate(markup)
+    fake_accepts(markup)
+    outside = PRE.split(markup)[::2]
+    assert not any("\n\n\n" in piece for piece in outside), "a blank-line run outside <pre>"
+    assert to_telegram_html(html) == markup
+
+
+@settings(max_examples=300, deadline=None)
+@given(html=HTML, limit=st.integers(40, 400))
+def test_split_messages_are_valid_within_the_limit_and_lose_nothing(html: str, limit: int) -> None:
+    markup = to_telegram_html(html)
+    parts = split_messages(markup, limit)
+    for part in parts:
+        validate(part)
+        fake_accepts(part)
+        assert 0 < visible_length(part) <= limit
+    whole = "".join(plain(markup).split())
+    joined = [GRAPHEMES.findall("".join(plain(part).split())) for part in parts]
+    assert "".join(g for part in joined for g in part) == whole, "text lost or reordered"
+    assert [g for part in joined for g in part] == GRAPHEMES.findall(whole), "grapheme split"
+
+
+@settings(max_examples=200, deadline=None)
+@given(html=HTML, limit=st.integers(80, 1024))
+def test_fit_telegram_is_valid_within_the_limit_and_keeps_the_link(html: str, limit: int) -> None:
+    link = "https://dbarobin.com/2021/01/28/xiaomi/?a=1&b=2"
+    markup = to_telegram_html(html)
+    fitted = fit_telegram(markup, limit, link=link)
+    validate(fitted)
+    fake_accepts(fitted)
+    assert visible_length(fitted) <= limit
+    assert plain(fitted).rstrip().endswith(link)
+    assert fit_telegram(fitted, limit, link=link) == fitted

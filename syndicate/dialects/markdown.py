@@ -15,6 +15,8 @@ from typing import Any
 from bs4 import Tag
 from markdownify import MarkdownConverter
 
+from syndicate.dialects.tree import parse
+
 BLANK_RUNS = re.compile(r"\n{3,}")
 FENCE = re.compile(r"(^```.*?^```$)", re.DOTALL | re.MULTILINE)
 
@@ -62,7 +64,7 @@ def to_markdown(html: str) -> str:
 
     Runs of blank lines collapse to one, except inside fenced code where they are code.
     """
-    text = PostConverter(**OPTIONS).convert(html)
+    text = str(PostConverter(**OPTIONS).convert_soup(parse(html)))
     pieces = FENCE.split(text)
     for index in range(0, len(pieces), 2):
         pieces[index] = BLANK_RUNS.sub("\n\n", pieces[index])

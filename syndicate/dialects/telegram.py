@@ -16,10 +16,11 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import NavigableString, Tag
 
 from syndicate.dialects.fit import GRAPHEME, best_cut, cut_points
 from syndicate.dialects.table import display_width, table_text
+from syndicate.dialects.tree import parse
 
 __all__ = ["display_width", "escape", "fit_telegram", "plain", "split_messages", "table_text",
            "to_telegram_html", "validate", "visible_length"]
@@ -235,7 +236,7 @@ def tidy(markup: str) -> str:
 def to_telegram_html(html: str) -> str:
     """Telegram-HTML for ``html``: only the subset's tags, escaped text, no blank-line runs."""
     converter = Converter()
-    converter.children(BeautifulSoup(html, "html.parser"))
+    converter.children(parse(html))
     return tidy("".join(converter.out)).replace(INDENT, "  ")
 
 
@@ -358,7 +359,7 @@ def split_messages(tg_html: str, limit: int = 4096) -> list[str]:
             size = len(plain(current))
     if current:
         messages.append(current)
-    return messages
+    return [message for message in messages if visible_length(message) > 0]
 
 
 def fit_telegram(tg_html: str, limit: int, *, link: str | None = None) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import NavigableString, Tag
 
 from syndicate.dialects.table import table_text
+from syndicate.dialects.tree import parse
 
 Node = str | dict[str, Any]
 TAGS = frozenset({"a", "aside", "b", "blockquote", "br", "code", "em", "figcaption", "figure",
@@ -69,7 +70,7 @@ def strip_blank(nodes: list[Node]) -> list[Node]:
 
 def to_nodes(html: str) -> list[Node]:
     """Telegraph nodes for ``html``: allowed tags only, other tags unwrapped."""
-    return strip_blank(convert(BeautifulSoup(html, "html.parser")))
+    return strip_blank(convert(parse(html)))
 
 
 def content_size(nodes: list[Node]) -> int:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import NavigableString, Tag
 
 from syndicate.dialects.table import table_text
+from syndicate.dialects.tree import parse
 
 BLOCKS = frozenset({"p", "div", "section", "article", "blockquote", "figure", "h1", "h2", "h3",
                     "h4", "h5", "h6", "hr", "dl", "dt", "dd", "figcaption", "center", "header",
@@ -109,7 +110,7 @@ class Writer:
 def to_text(html: str) -> str:
     """Readable plain text: blocks separated by a blank line, bullets for list items."""
     writer = Writer()
-    writer.walk(BeautifulSoup(html, "html.parser"))
+    writer.walk(parse(html))
     lines = [line.strip() for line in "".join(writer.out).split("\n")]
     text = BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip().replace(INDENT, "  ")
     return VERBATIM.sub(lambda m: writer.kept[int(m.group(1))], text)
