@@ -22,6 +22,7 @@ URL = regex.compile(r"https?://[^\s<>\"'）」』】]+")
 GRAPHEME = regex.compile(r"\X")
 SENTENCE_END = regex.compile(r"[。！？!?…]+[」』”’）)]*|[.;；](?=\s|$)")
 SPACE = regex.compile(r"\s+")
+NEWLINE = regex.compile(r"\n+")
 
 
 def count(text: str, unit: Unit, *, url_length: int | None = None) -> int:
@@ -56,22 +57,26 @@ def cut_points(text: str) -> list[int]:
     return points
 
 
-def best_cut(text: str, limit_offset: int, points: list[int]) -> int:
-    """The nicest cut at or before ``limit_offset``: sentence end, then space, then any point."""
+def best_cut(text: str, limit_offset: int, points: list[int], *, code: bool = False) -> int:
+    """The nicest cut at or before ``limit_offset``, looking no further back than half of
+    it: after a sentence end, then before a line break, then before a space, then at any
+    point. In ``code`` sentence ends mean nothing and line breaks come first."""
     floor = limit_offset // 2
     allowed = set(points)
     sentence = []
-    for match in SENTENCE_END.finditer(text, floor):  # no endpos: "3.14" must not end at "3."
-        if match.end() > limit_offset:
-            break
-        if match.end() in allowed:
-            sentence.append(match.end())
+    if not code:
+        for match in SENTENCE_END.finditer(text, floor):  # no endpos: "3.14" is no end at "3."
+            if match.end() > limit_offset:
+                break
+            if match.end() in allowed:
+                sentence.append(match.end())
     if sentence:
         return sentence[-1]
-    spaces = [m.start() for m in SPACE.finditer(text, 0, limit_offset)
-              if floor <= m.start() <= limit_offset and m.start() in allowed]
-    if spaces:
-        return spaces[-1]
+    for pattern in (NEWLINE, SPACE):
+        found = [m.start() for m in pattern.finditer(text, floor, limit_offset)
+                 if m.start() > 0 and m.start() in allowed]
+        if found:
+            return found[-1]
     index = bisect.bisect_right(points, limit_offset) - 1
     return points[index] if index >= 0 else 0
 

@@ -123,8 +123,9 @@ class Converter:
             src = str(node.get("src") or "")
             if src.startswith(LINK_SCHEMES) and not self.in_link:
                 self.block(f'<a href="{escape(src)}">{escape(src)}</a>')
-        elif name == "figcaption" and self.inline == 0:
-            self.out.append("\n")
+        elif name == "figcaption" and self.inline == 0:  # right under its image
+            if not "".join(self.out[-2:]).rstrip(" ").endswith("\n"):
+                self.out.append("\n")
             self.wrap("i", node)
             self.out.append("\n\n")
         elif name in PARAGRAPHS or name == "li":
@@ -277,14 +278,14 @@ def chunk_by_budget(tg_html: str, limit: int) -> list[str]:
                 current.append(text)
                 used += len(unescape(text))
                 break
-            cut = cut_text(text, room, forced=used == 0)
+            code = any(o.name == "pre" for o in stack)
+            cut = cut_text(text, room, forced=used == 0, code=code)
             current.append(text[:cut])
             text = text[cut:]
             parts.append("".join(current) + "".join(f"</{o.name}>" for o in reversed(stack)))
             current = [o.markup for o in stack]
             used = 0
-            if not any(o.name == "pre" for o in stack):
-                text = text.lstrip(" \n")
+            text = text.removeprefix("\n") if code else text.lstrip(" \n")
         if match is None:
             break
         position = match.end()
@@ -298,7 +299,7 @@ def chunk_by_budget(tg_html: str, limit: int) -> list[str]:
     return [p for p in (tidy(part) for part in parts) if visible_length(p) > 0]
 
 
-def cut_text(escaped: str, room: int, *, forced: bool) -> int:
+def cut_text(escaped: str, room: int, *, forced: bool, code: bool = False) -> int:
     """Offset in escaped text before which at most ``room`` decoded characters stand,
     never inside an entity or grapheme, preferring a sentence end, outside URLs.
 
@@ -314,7 +315,7 @@ def cut_text(escaped: str, room: int, *, forced: bool) -> int:
         offsets.append(offset)
     points = [p for p in cut_points(decoded) if p <= room]
     if points:
-        return offsets[best_cut(decoded, points[-1], points) - 1]
+        return offsets[best_cut(decoded, points[-1], points, code=code) - 1]
     if not forced:
         return 0
     ends = [m.end() for m in GRAPHEME.finditer(decoded)]
