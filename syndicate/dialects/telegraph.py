@@ -51,6 +51,8 @@ def convert(node: Tag) -> list[Node]:
                 out.append({"tag": "pre", "children": [code]})
             continue
         children = convert(child)
+        if name in ("ul", "ol", "blockquote", "figure", "aside"):  # layout white space only
+            children = strip_blank(children)
         if name not in TAGS:
             out.extend(children)
             continue
