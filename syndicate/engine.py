@@ -220,10 +220,15 @@ class Engine:
                       progress=dict(previous.progress) if previous else {})
         self.state.put(action.key, action.platform, entry)
         self.state.save()  # write-ahead: the attempt is on disk before anything is sent
-        attempt = Attempt(entry.attempt_id or "", entry.progress, self.recorder(action, entry))
+        record = self.recorder(action, entry)
         payload = action.payload
+
+        def attempt() -> Attempt:
+            # Built afresh for every try: a retry resumes from what the failed try recorded.
+            return Attempt(entry.attempt_id or "", dict(entry.progress), record)
+
         try:
-            ref = await self.retrying(lambda: adapter.create(client, payload, attempt), action)
+            ref = await self.retrying(lambda: adapter.create(client, payload, attempt()), action)
         except Ambiguous as exc:
             entry.status = "pending" if adapter.capabilities.can_find else "uncertain"
             entry.last_error = str(exc)
@@ -238,10 +243,11 @@ class Engine:
         entry = self.state.get(action.key, action.platform)
         assert entry is not None and entry.remote_id is not None
         ref = RemoteRef(entry.remote_id, entry.url, entry.extra)
-        attempt = Attempt(uuid.uuid4().hex, entry.progress, self.recorder(action, entry))
+        attempt_id, record = uuid.uuid4().hex, self.recorder(action, entry)
         payload = action.payload
 
         async def call() -> RemoteRef:
+            attempt = Attempt(attempt_id, dict(entry.progress), record)  # resumes on a retry
             try:
                 return await adapter.update(client, payload, ref, attempt)
             except Ambiguous as exc:  # an update repeats safely: same content, same target
