@@ -125,3 +125,17 @@ def test_every_example_post_converts_to_every_dialect_validly() -> None:
         text = to_text(post.html)
         assert text and "\x00" not in text and "\x01" not in text  # placeholders all resolved
         assert to_full_html(post.html) == to_full_html(to_full_html(post.html))
+
+
+def test_conversions_share_one_parse_and_never_change_it() -> None:
+    from syndicate.dialects.telegram import to_telegram_html
+    from syndicate.dialects.tree import parse
+
+    converters = (to_markdown, to_text, to_nodes, to_telegram_html)
+    parse.cache_clear()
+    tree = str(parse(RICH + SEED))
+    first = [convert(RICH + SEED) for convert in converters]
+    assert parse.cache_info().misses == 1  # one parse served every dialect
+    assert str(parse(RICH + SEED)) == tree  # and none of them altered the shared tree
+    parse.cache_clear()
+    assert [convert(RICH + SEED) for convert in converters] == first

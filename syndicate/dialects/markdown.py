@@ -32,14 +32,14 @@ def code_language(el: Tag) -> str:
     return ""
 
 
-class PostConverter(MarkdownConverter):  # type: ignore[misc]
+class PostConverter(MarkdownConverter):
     """markdownify with table cells and footnote references made safe."""
 
     def convert_td(self, el: Tag, text: str, parent_tags: Any) -> str:
-        return str(super().convert_td(el, text.replace("|", r"\|"), parent_tags))
+        return cell(el, text)
 
     def convert_th(self, el: Tag, text: str, parent_tags: Any) -> str:
-        return str(super().convert_th(el, text.replace("|", r"\|"), parent_tags))
+        return cell(el, text)
 
     def convert_sup(self, el: Tag, text: str, parent_tags: Any) -> str:
         link = el.find("a", href=True)
@@ -49,14 +49,22 @@ class PostConverter(MarkdownConverter):  # type: ignore[misc]
         return f"^{label}" if label else ""
 
 
-OPTIONS = {
-    "heading_style": "ATX",
-    "bullets": "*",
-    "code_language_callback": code_language,
-    "escape_underscores": False,
-    "escape_asterisks": True,
-    "strip": ["script", "style"],
-}
+def cell(el: Tag, text: str) -> str:
+    """One GFM cell (and its colspan's empty followers), ``|`` escaped, on one line."""
+    span = str(el.get("colspan") or "1")
+    colspan = max(1, min(1000, int(span))) if span.isdigit() else 1
+    return " " + text.strip().replace("\n", " ").replace("|", r"\|") + " |" * colspan
+
+
+CONVERTER = PostConverter(
+    heading_style="ATX",
+    bullets="*",
+    code_language_callback=code_language,
+    escape_underscores=False,
+    escape_asterisks=True,
+    strip=["script", "style"],
+)
+"""Stateless between calls, so built once."""
 
 
 def to_markdown(html: str) -> str:
@@ -64,7 +72,7 @@ def to_markdown(html: str) -> str:
 
     Runs of blank lines collapse to one, except inside fenced code where they are code.
     """
-    text = str(PostConverter(**OPTIONS).convert_soup(parse(html)))
+    text = str(CONVERTER.convert_soup(parse(html)))
     pieces = FENCE.split(text)
     for index in range(0, len(pieces), 2):
         pieces[index] = BLANK_RUNS.sub("\n\n", pieces[index])

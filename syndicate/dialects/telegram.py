@@ -16,7 +16,8 @@ import html as htmllib
 import re
 from dataclasses import dataclass
 
-from bs4 import NavigableString, Tag
+from bs4 import Tag
+from bs4.element import NavigableString
 
 from syndicate.dialects.fit import GRAPHEME, best_cut, cut_points
 from syndicate.dialects.table import display_width, table_text

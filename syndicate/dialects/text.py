@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import NavigableString, Tag
+from bs4 import Tag
+from bs4.element import NavigableString
 
 from syndicate.dialects.table import table_text
 from syndicate.dialects.tree import parse
