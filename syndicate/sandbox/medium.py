@@ -1,28 +1,36 @@
 """A faithful fake of Medium's API v1, for tests and the sandbox.
 
 Enforced, as documented (see the Medium adapter's docstring for sources):
-- ``Authorization: Bearer``: missing → 401 code 6000, unknown token → 401 code 6003;
+- ``Authorization: Bearer``: missing → 401 code 6000, unknown token → 401 code 6003
+  (``bad_token_code=6005`` gives "Application not found", as some old tokens now get);
   error shape ``{"errors": [{"message", "code"}]}``.
-- ``GET /v1/me`` gives the one user; posting under another user id → 403.
-- ``title``, ``contentFormat`` (html|markdown) and ``content`` are required (400);
-  unknown ``publishStatus``/``license`` → 400; status defaults to ``public``.
-- Silent rules: only the first 3 tags are kept, tags over 25 characters dropped, a
-  title over 100 characters ignored (one is made from the content).
-- 201 ``{"data": Post}``; ``canonicalUrl`` only when sent; ``publishedAt`` (ms) only
-  when not a draft. Publications: editors any status, writers drafts only, others 403.
-- A daily cap (10 per rolling 24 h by default) → 429 code 1007.
+- ``GET /v1/me`` gives the one user; posting (or listing publications) as another
+  user id → 403.
+- ``title``, ``contentFormat`` (exactly html|markdown) and ``content`` are required
+  (400); unknown ``publishStatus``/``license`` → 400; status defaults to ``public``.
+- Silent rules, never an error: only the first 3 tags are kept, tags over 25 code
+  points dropped, a title over 100 characters ignored (one is made from the content).
+- 201 ``{"data": Post}``; ``canonicalUrl`` only when sent; ``publishedAt`` (epoch ms)
+  only when not a draft. Publications: editors any status, writers drafts only,
+  anyone else 403; the post carries ``publicationId``.
+- A daily cap (10 per rolling 24 h by default, on an injectable clock) → 429 code 1007,
+  with no Retry-After (Medium documents none).
 - No route reads, edits or deletes posts (404), so no adapter can come to rely on one.
-- ``POST /v1/images``: multipart with a part named ``image`` of an allowed type → 201.
-Error codes for missing fields are not documented by Medium; this fake uses 400 with
-code 2004 and the field named in the message.
+- ``POST /v1/images``: multipart with one part named ``image`` of type jpeg, png, gif or
+  tiff → 201 ``{"data": {"url", "md5"}}``; anything else 400.
+Simplifications: error codes for bad fields are not documented by Medium; this fake uses
+400 with code 2004 and names the field. The 429 the sandbox injects as a fault carries a
+short Retry-After so faulted runs recover quickly; the cap's own 429 does not.
 """
-
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import hashlib
 import json
 import re
 import time
+from email.message import EmailMessage
 from typing import Any
 
 import httpx
@@ -46,8 +54,9 @@ class FakeMedium:
 
     def __init__(self, *, token: str = MEDIUM_TOKEN, user_id: str = MEDIUM_USER_ID,
                  username: str = "sandbox", daily_cap: int = 10, clock: Clock = time.time,
-                 publications: dict[str, str] | None = None) -> None:
+                 publications: dict[str, str] | None = None, bad_token_code: int = 6003) -> None:
         self.token, self.user_id, self.username = token, user_id, username
+        self.bad_token_code = bad_token_code
         self.daily_cap, self.clock = daily_cap, clock
         self.publications = publications or {}
         """publication id → this user's role there (editor, writer)."""
@@ -55,7 +64,11 @@ class FakeMedium:
         self.created_at: list[float] = []
 
     def rate_limit_response(self, retry_after: int) -> httpx.Response:
-        return error(429, "User has reached the rate limit for publishing today.", 1007)
+        """Medium's 429; ``retry_after`` > 0 adds the header (only the sandbox's faults do)."""
+        response = error(429, "User has reached the rate limit for publishing today.", 1007)
+        if retry_after > 0:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
 
     def records(self) -> list[dict[str, Any]]:
         return [{"id": p["id"], "title": p["title"], "url": p["url"]} for p in self.posts]
@@ -71,7 +84,9 @@ class FakeMedium:
         if not auth.startswith("Bearer ") or not auth[7:].strip():
             return error(401, "An access token is required.", 6000)
         if auth[7:].strip() != self.token:
-            return error(401, "Token was invalid.", 6003)
+            if self.bad_token_code == 6005:
+                return error(401, "Application not found.", 6005)
+            return error(401, "Token was invalid.", self.bad_token_code)
         if request.method == "GET" and path == "/v1/me":
             return json_response(200, {"data": {"id": self.user_id, "username": self.username,
                                                 "name": "Sandbox", "url": f"https://medium.com/@{self.username}",
@@ -143,12 +158,26 @@ class FakeMedium:
         kind = request.headers.get("content-type", "")
         if not kind.startswith("multipart/form-data"):
             return error(400, "Image upload must be multipart/form-data.", 2004)
-        body = request.content
-        part = re.search(rb'name="image"[^\r\n]*\r\nContent-Type: ([^\r\n]+)', body)
-        if part is None:
+        image = image_part(kind, request.content)
+        if image is None:
             return error(400, "Missing image part named 'image'.", 2004)
-        if part.group(1).decode().strip() not in IMAGE_TYPES:
+        if image.get_content_type() not in IMAGE_TYPES:
             return error(400, "Unsupported image type.", 2004)
-        digest = hashlib.md5(body).hexdigest()  # noqa: S324 - Medium's own field is an md5
-        return json_response(201, {"data": {"url": f"https://cdn-images.medium.com/{digest}.png",
+        data = image.get_payload(decode=True)
+        digest = hashlib.md5(data if isinstance(data, bytes) else b"").hexdigest()  # noqa: S324 - Medium's own field is an md5
+        extension = image.get_content_subtype()
+        return json_response(201, {"data": {"url": f"https://cdn-images-1.medium.com/{digest}.{extension}",
                                             "md5": digest}})
+
+
+def image_part(content_type: str, body: bytes) -> EmailMessage | None:
+    """The multipart part named ``image``, parsed as a MIME message (CRLF and all)."""
+    parser = email.parser.BytesParser(policy=email.policy.HTTP)
+    message = parser.parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    if not isinstance(message, EmailMessage) or not message.is_multipart():
+        return None
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(part, EmailMessage) and name == "image":
+            return part
+    return None

@@ -1,201 +1,100 @@
-"""The sandbox: every platform fake behind one router, in-process or on 127.0.0.1.
+"""The sandbox on 127.0.0.1: HTTP/1.1 through h11 on a plain asyncio server.
 
-In-process, ``Sandbox.transport()`` is an httpx transport the engine can use directly.
-On loopback, ``serve`` speaks HTTP/1.1 through h11 on a plain asyncio server that
-syndicate fully controls, so a fault can apply a write and then drop the connection
-without answering — the failure that makes blind retries publish duplicates.
-With a state folder, every fake's data is saved after each write, so a restarted
-sandbox keeps what it held and duplicates can be counted across runs.
+Why not uvicorn: a fault must be able to apply a write and then drop the connection
+without a byte of answer — the failure that makes blind retries publish duplicates —
+and an ASGI server always answers something. With h11 the sandbox owns the socket:
+after a drop the client sees "server disconnected", exactly as from a real platform.
+Over a socket a drop before and after applying look the same to the client (as they
+do in real life); only the sandbox's records say which one happened.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
+import contextlib
+import shlex
 import sys
-import tempfile
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import h11
 import httpx
 
-from syndicate.sandbox import credentials
-from syndicate.sandbox.base import Clock, Fake, wall_clock
 from syndicate.sandbox.faults import FaultPlan
+from syndicate.sandbox.router import Dropped, Sandbox
 
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-Sleep = Callable[[float], Awaitable[None]]
+__all__ = ["Sandbox", "ServerHandle", "run", "run_sandbox", "serve"]
 
-
-class Dropped(Exception):
-    """The sandbox decided to answer nothing (after or before applying the request)."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
-def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
-    from syndicate.sandbox.medium import FakeMedium
-    from syndicate.sandbox.telegram import FakeTelegram, FakeTelegraph
-    from syndicate.sandbox.wordpress import FakeWordPress
-
-    return [FakeMedium(daily_cap=daily_cap, clock=clock), FakeWordPress(site=f"{site}/wordpress"),
-            FakeTelegram(clock=clock), FakeTelegraph(clock=clock)]
-
-
-class Sandbox:
-    """All fakes, their faults, latency and persistence."""
-
-    def __init__(self, state_dir: Path | None = None, *, faults: FaultPlan | None = None,
-                 latency: float = 0.0, sleep: Sleep = asyncio.sleep, daily_cap: int = 10,
-                 site: str = "http://127.0.0.1", clock: Clock = wall_clock) -> None:
-        self.state_dir = state_dir
-        self.faults = faults or FaultPlan()
-        self.latency = latency
-        self.sleep = sleep
-        self.fakes: dict[str, Fake] = {
-            f.name: f for f in default_fakes(site=site, daily_cap=daily_cap, clock=clock)}
-        self.requests: list[tuple[str, str, str]] = []
-        """(method, platform, path) of every request that reached a fake."""
-        if state_dir is not None:
-            for name, fake in self.fakes.items():
-                path = state_dir / f"{name}.json"
-                if path.is_file():
-                    fake.load(json.loads(path.read_text(encoding="utf-8")))
-
-    def settings_env(self, base: str) -> dict[str, str]:
-        base = base.rstrip("/")
-        return {
-            "SYNDICATE_MEDIUM__BASE_URL": f"{base}/medium/v1",
-            "SYNDICATE_MEDIUM__TOKEN": credentials.MEDIUM_TOKEN,
-            "SYNDICATE_WORDPRESS__BASE_URL": f"{base}/wordpress",
-            "SYNDICATE_WORDPRESS__USERNAME": credentials.WORDPRESS_USER,
-            "SYNDICATE_WORDPRESS__APP_PASSWORD": credentials.WORDPRESS_APP_PASSWORD,
-            "SYNDICATE_TELEGRAM__BASE_URL": f"{base}/telegram",
-            "SYNDICATE_TELEGRAM__BOT_TOKEN": credentials.TELEGRAM_BOT_TOKEN,
-            "SYNDICATE_TELEGRAM__CHAT_ID": credentials.TELEGRAM_CHAT,
-            "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{base}/telegraph",
-            "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": credentials.TELEGRAPH_TOKEN,
-        }
-
-    def posts(self) -> dict[str, list[dict[str, Any]]]:
-        return {name: fake.records() for name, fake in self.fakes.items()}
-
-    def writes(self) -> int:
-        return sum(1 for method, _p, _path in self.requests if method in WRITES)
-
-    def persist(self) -> None:
-        if self.state_dir is None:
-            return
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        for name, fake in self.fakes.items():
-            target = self.state_dir / f"{name}.json"
-            fd, temp = tempfile.mkstemp(dir=self.state_dir, prefix=f".{name}-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(fake.dump(), handle, ensure_ascii=False)
-            os.replace(temp, target)
-
-    def route(self, path: str) -> tuple[Fake, str] | None:
-        head, _, rest = path.lstrip("/").partition("/")
-        fake = self.fakes.get(head)
-        return (fake, "/" + rest) if fake is not None else None
-
-    async def respond(self, request: httpx.Request) -> httpx.Response:
-        """Answer one request, or raise Dropped when a fault says to answer nothing."""
-        await request.aread()
-        if self.latency:
-            await self.sleep(self.latency)
-        if request.url.path == "/_sandbox/posts":
-            return httpx.Response(200, json=self.posts())
-        routed = self.route(request.url.path)
-        if routed is None:
-            return httpx.Response(404, json={"error": "no such platform in the sandbox"})
-        fake, path = routed
-        write = request.method in WRITES
-        fault = self.faults.next_fault(write)
-        if fault == "server_error":
-            return httpx.Response(503, headers={"Content-Type": "text/html"},
-                                  text="<html><body><h1>503 Service Unavailable</h1></body></html>")
-        if fault == "rate_limited":
-            return fake.rate_limit_response(1)
-        if fault == "reset_before":
-            raise Dropped(fault)
-        self.requests.append((request.method, fake.name, path))
-        response = fake.handle(request, path)
-        if write:
-            self.persist()
-        if fault in ("reset_after", "timeout_after"):
-            raise Dropped(fault)
-        return response
-
-    async def handle_in_process(self, request: httpx.Request) -> httpx.Response:
-        try:
-            return await self.respond(request)
-        except Dropped as drop:
-            if drop.kind == "reset_before":
-                raise httpx.ConnectError("connection refused", request=request) from None
-            if drop.kind == "timeout_after":
-                raise httpx.ReadTimeout("timed out waiting for the answer", request=request) from None
-            raise httpx.RemoteProtocolError("Server disconnected without sending a response.",
-                                            request=request) from None
-
-    def transport(self) -> httpx.AsyncBaseTransport:
-        return httpx.MockTransport(self.handle_in_process)
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+READ_CHUNK = 65536
+HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding"})
 
 
 @dataclass
 class ServerHandle:
+    """A running loopback sandbox: where it listens and how to stop it."""
+
     url: str
     server: asyncio.base_events.Server
+    connections: set[asyncio.StreamWriter] = field(default_factory=set)
 
     async def close(self) -> None:
+        """Stop listening and cut open keep-alive connections (Python 3.11 would leave them)."""
         self.server.close()
+        for writer in list(self.connections):
+            writer.close()
         await self.server.wait_closed()
+
+    async def serve_forever(self) -> None:
+        await self.server.serve_forever()
+
+
+async def read_request(connection: h11.Connection, reader: asyncio.StreamReader
+                       ) -> tuple[h11.Request, bytes] | None:
+    """The next whole request on the connection, or None once it is closed or garbled."""
+    head: h11.Request | None = None
+    body = bytearray()
+    while True:
+        event = connection.next_event()
+        if event is h11.NEED_DATA:
+            connection.receive_data(await reader.read(READ_CHUNK))
+        elif isinstance(event, h11.Request):
+            head = event
+        elif isinstance(event, h11.Data):
+            body += event.data
+        elif isinstance(event, h11.EndOfMessage) and head is not None:
+            return head, bytes(body)
+        else:
+            return None  # ConnectionClosed, PAUSED or a stray event: nothing to answer
+
+
+def wire_response(connection: h11.Connection, response: httpx.Response) -> bytes:
+    content = response.content
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in HOP_HEADERS]
+    headers.append(("content-length", str(len(content))))
+    return b"".join(part or b"" for part in (
+        connection.send(h11.Response(status_code=response.status_code, headers=headers,
+                                     reason=response.reason_phrase.encode())),
+        connection.send(h11.Data(data=content)),
+        connection.send(h11.EndOfMessage())))
 
 
 async def serve_connection(sandbox: Sandbox, reader: asyncio.StreamReader,
                            writer: asyncio.StreamWriter, base: str) -> None:
+    """Answer requests on one connection until the client or a fault ends it."""
     connection = h11.Connection(h11.SERVER)
     try:
-        while True:
-            event = connection.next_event()
-            if event is h11.NEED_DATA:
-                data = await reader.read(65536)
-                connection.receive_data(data)
-                if not data:
-                    return
-                continue
-            if not isinstance(event, h11.Request):
-                return
-            body = b""
-            while True:
-                part = connection.next_event()
-                if part is h11.NEED_DATA:
-                    connection.receive_data(await reader.read(65536))
-                    continue
-                if isinstance(part, h11.Data):
-                    body += part.data
-                    continue
-                break
-            request = httpx.Request(event.method.decode(), base + event.target.decode(),
-                                    headers=[(k.decode(), v.decode()) for k, v in event.headers],
+        while (got := await read_request(connection, reader)) is not None:
+            head, body = got
+            request = httpx.Request(head.method.decode(), base + head.target.decode(),
+                                    headers=[(k.decode(), v.decode()) for k, v in head.headers],
                                     content=body)
             try:
                 response = await sandbox.respond(request)
             except Dropped:
                 return  # close without an answer: the client cannot tell what happened
-            content = response.content
-            headers = [(k, v) for k, v in response.headers.items()
-                       if k.lower() not in ("content-length", "transfer-encoding", "connection")]
-            headers.append(("content-length", str(len(content))))
-            writer.write(connection.send(h11.Response(status_code=response.status_code, headers=headers)) or b"")
-            writer.write(connection.send(h11.Data(data=content)) or b"")
-            writer.write(connection.send(h11.EndOfMessage()) or b"")
+            writer.write(wire_response(connection, response))
             await writer.drain()
             if connection.our_state is h11.MUST_CLOSE:
                 return
@@ -204,38 +103,59 @@ async def serve_connection(sandbox: Sandbox, reader: asyncio.StreamReader,
         return
     finally:
         writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
 
 
 async def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> ServerHandle:
-    """Start serving on loopback; the handle knows the URL and how to stop."""
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise ValueError("the sandbox only listens on loopback")
-    holder: dict[str, str] = {}
+    """Start serving on loopback (port 0: any free port); the handle has the URL and close()."""
+    if host not in LOOPBACK:
+        raise ValueError(f"the sandbox only listens on loopback ({', '.join(LOOPBACK)}), "
+                         f"not {host!r}")
+    holder: dict[str, ServerHandle] = {}
 
     async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await serve_connection(sandbox, reader, writer, holder["url"])
+        handle = holder["handle"]
+        handle.connections.add(writer)
+        try:
+            await serve_connection(sandbox, reader, writer, handle.url)
+        finally:
+            handle.connections.discard(writer)
 
     server = await asyncio.start_server(on_connect, host, port)
     bound = server.sockets[0].getsockname()[1]
-    holder["url"] = f"http://{host}:{bound}"
-    return ServerHandle(holder["url"], server)
+    shown = f"[{host}]" if ":" in host else host
+    holder["handle"] = ServerHandle(f"http://{shown}:{bound}", server)
+    return holder["handle"]
 
 
-def run_sandbox(directory: Path, *, port: int, faults: float, seed: int | None, latency: float) -> int:
-    """``syndicate sandbox``: print the export lines, then serve until interrupted."""
+def run(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *,
+        ready: Callable[[ServerHandle], None] = lambda _h: None) -> None:
+    """Serve until interrupted (blocking); ``ready`` is called once the URL is known."""
     async def main() -> None:
-        sandbox = Sandbox(directory, faults=FaultPlan(rate=faults, seed=seed), latency=latency,
-                          site=f"http://127.0.0.1:{port}")
-        handle = await serve(sandbox, port=port)
-        for name, value in sandbox.settings_env(handle.url).items():
-            sys.stdout.write(f"export {name}={value}\n")
-        sys.stdout.write(f"# serving every platform on {handle.url} (Ctrl-C stops)\n")
-        sys.stdout.flush()
-        async with handle.server:
-            await handle.server.serve_forever()
+        handle = await serve(sandbox, host, port)
+        ready(handle)
+        try:
+            await handle.serve_forever()
+        finally:
+            await handle.close()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(main())
-    except KeyboardInterrupt:
-        return 0
+
+
+def run_sandbox(directory: Path, *, port: int, faults: float, seed: int | None,
+                latency: float) -> int:
+    """``syndicate sandbox``: print the export lines, then serve until interrupted."""
+    sandbox = Sandbox(directory, faults=FaultPlan(rate=faults, seed=seed), latency=latency,
+                      site=f"http://127.0.0.1:{port}")
+
+    def announce(handle: ServerHandle) -> None:
+        for name, value in sandbox.settings_env(handle.url).items():
+            sys.stdout.write(f"export {name}={shlex.quote(value)}\n")
+        sys.stdout.write(f"# serving every platform on {handle.url} (Ctrl-C stops); "
+                         f"what they hold: {handle.url}/_sandbox/posts\n")
+        sys.stdout.flush()
+
+    run(sandbox, port=port, ready=announce)
     return 0
