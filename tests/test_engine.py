@@ -540,6 +540,9 @@ def test_resolve_settles_an_uncertain_entry(tmp_path: Path) -> None:
         "manual",
         None,
     )
+    state.put("d", "echo", Entry(status="pending", url="https://echo.test/p/old"))
+    by_id = resolve(state, "d", "echo", published="1234", retry=False)
+    assert (by_id.remote_id, by_id.url) == ("1234", "https://echo.test/p/old")
     resolve(state, "b", "echo", published=None, retry=True)
     assert state.get("b", "echo") is None
     assert on_disk(state)["posts"]["a"]["echo"]["status"] == "published"

@@ -12,9 +12,11 @@ from syndicate import planner
 from syndicate.adapter import Adapter
 from syndicate.config import SyndicateConfig
 from syndicate.engine import Engine
+from syndicate.errors import SourceError
 from syndicate.planner import Action, baseline, order_and_cap
 from syndicate.post import Post, PostOptions
 from syndicate.sources import Site
+from syndicate.sources.site import SourceFile
 from syndicate.state import STATE_DIR, STATE_NAME, Entry, State
 from syndicate.workflow import payload_for
 from tests.engine_doubles import EchoAdapter, FakeSite, echo_adapter, make_post
@@ -257,3 +259,31 @@ def test_baseline_records_only_creates(tmp_path: Path, state: State) -> None:
     assert state.get("held", "echo") is None
     entry = state.get("new", "echo")
     assert entry is not None and entry.status == "baseline" and entry.payload_hash
+
+
+def test_unreadable_post_is_reported_and_the_rest_still_planned(tmp_path: Path,
+                                                                state: State) -> None:
+    site = FakeSite(tmp_path, [make_post("bad", day=1), make_post("good", day=2)])
+    real_read = site.read
+
+    def read(source: SourceFile) -> Post:
+        if source.rel_path == "_posts/bad.md":
+            raise SourceError(source.rel_path, "front matter is not YAML", line=2)
+        return real_read(source)
+
+    site.read = read  # type: ignore[method-assign]
+    actions, errors = planner.plan(cast(Site, site), {"echo": echo_adapter()}, state,
+                                   SyndicateConfig(), {"echo": CONFIG_HASH})
+    assert [a.key for a in actions] == ["good"]
+    assert [e.path for e in errors] == ["_posts/bad.md"]
+
+
+def test_file_is_read_once_only_for_the_platforms_that_need_it(tmp_path: Path,
+                                                               state: State) -> None:
+    post = make_post()
+    done, fresh = echo_adapter("done"), echo_adapter("fresh")
+    site = FakeSite(tmp_path, [post])
+    state.put("hello", "done", published(site, post, done))
+    actions = run_plan(site, {"done": done, "fresh": fresh}, state)
+    assert site.reads == ["_posts/hello.md"]
+    assert {(a.platform, a.kind) for a in actions} == {("done", "skip"), ("fresh", "create")}
