@@ -248,3 +248,130 @@ def test_trash_and_force_delete(side: Side, u: str) -> None:
     r = side.wp.delete(f"/wp/v2/posts/{post['id']}", params={"force": "true"})
     assert r.status_code == 200
     assert (r.json()["deleted"], r.json()["previous"]["id"]) == (True, post["id"])
+
+
+# --- where FakeWordPress used to differ (tests/servers/README.md, the table) ---------------
+
+
+def test_bad_credentials_give_the_endpoints_anonymous_error(side: Side) -> None:
+    """WordPress 6.1 checks an application password lazily: a wrong one, or an unknown
+    login, looks anonymous -- never ``incorrect_password``/``invalid_username``."""
+    stranger = f"nobody-{uuid.uuid4().hex[:6]}"
+    for login, password in ((side.username, "A" * 24), (stranger, "A" * 24)):
+        me = side.anon.get("/wp/v2/users/me", auth=(login, password))
+        assert err(me) == (401, "rest_not_logged_in")
+        create = side.anon.post("/wp/v2/posts", json={"title": "x"}, auth=(login, password))
+        assert err(create) == (401, "rest_cannot_create")
+
+
+def test_decoded_chinese_slug_finds_the_encoded_one(side: Side, u: str) -> None:
+    post = side.wp.post("/wp/v2/posts", json={"title": f"小米 {u}", "status": "publish"}).json()
+    assert post["slug"] == f"%e5%b0%8f%e7%b1%b3-{u}"
+    for asked in (f"小米-{u}", post["slug"], post["slug"].upper()):
+        found = side.wp.get("/wp/v2/posts", params={"slug": asked, "status": "any"}).json()
+        assert [p["id"] for p in found] == [post["id"]], asked
+    tag = side.wp.post("/wp/v2/tags", json={"name": f"想法-{u}"}).json()
+    assert tag["slug"] == f"%e6%83%b3%e6%b3%95-{u}"
+    found = side.wp.get("/wp/v2/tags", params={"slug": f"想法-{u}"}).json()
+    assert [t["id"] for t in found] == [tag["id"]]
+
+
+def test_tag_names_are_cleaned_and_slugs_deduplicated(side: Side, u: str) -> None:
+    tag = side.wp.post("/wp/v2/tags", json={"name": f"<b>A</b>  & B {u}"}).json()
+    assert (tag["name"], tag["slug"]) == (f"A &amp; B {u}", f"a-b-{u}")
+    other = side.wp.post("/wp/v2/tags", json={"name": f"other {u}", "slug": f"a-b-{u}"})
+    assert (other.status_code, other.json()["slug"]) == (201, f"a-b-{u}-2")
+
+
+def test_missing_featured_media_is_ignored(side: Side) -> None:
+    r = side.wp.post("/wp/v2/posts", json={"title": "t", "featured_media": 987654321})
+    assert (r.status_code, r.json()["featured_media"]) == (201, 0)
+    r = side.wp.post(f"/wp/v2/posts/{r.json()['id']}", json={"featured_media": 987654321})
+    assert (r.status_code, r.json()["featured_media"]) == (200, 0)
+    r = side.wp.post("/wp/v2/posts", json={"title": "t", "featured_media": "abc"})
+    assert err(r) == (400, "rest_invalid_param")
+
+
+def test_links_of_draft_future_and_published_posts(side: Side, u: str) -> None:
+    draft = side.wp.post("/wp/v2/posts", json={"title": "d", "slug": f"d-{u}"}).json()
+    assert draft["link"].endswith(f"/?p={draft['id']}")
+    future = side.wp.post("/wp/v2/posts", json={
+        "title": "f", "slug": f"f-{u}", "status": "publish", "date_gmt": "2099-01-01T00:00:00"}
+    ).json()
+    assert (future["status"], future["date_gmt"]) == ("future", "2099-01-01T00:00:00")
+    assert future["link"].endswith(f"/?p={future['id']}")
+    past = side.wp.post("/wp/v2/posts", json={
+        "title": "p", "slug": f"p-{u}", "status": "publish", "date_gmt": "2020-02-03T04:05:06"}
+    ).json()
+    assert (past["status"], past["date_gmt"]) == ("publish", "2020-02-03T04:05:06")
+    assert past["link"].endswith(f"/p-{u}/")
+    now = side.wp.post("/wp/v2/posts", json={"title": "n", "status": "future"}).json()
+    assert now["status"] == "publish"
+
+
+def test_unparseable_date_is_400(side: Side) -> None:
+    for field in ("date", "date_gmt"):
+        r = side.wp.post("/wp/v2/posts", json={"title": "t", field: "nope"})
+        assert err(r) == (400, "rest_invalid_param")
+        assert r.json()["data"]["params"] == {field: "Invalid date."}
+        assert r.json()["data"]["details"][field]["code"] == "rest_invalid_date"
+
+
+def test_form_encoded_body_and_lenient_term_ids(side: Side, u: str) -> None:
+    tag = new_tag(side, f"form-{u}")
+    r = side.wp.post("/wp/v2/posts", data={"title": f"form {u}", "tags": str(tag)})
+    assert (r.status_code, r.json()["title"]["raw"], r.json()["tags"]) == (201, f"form {u}", [tag])
+    for value in (str(tag), tag, f"{tag},987654321"):
+        r = side.wp.post("/wp/v2/posts", json={"title": "t", "tags": value})
+        assert (r.status_code, r.json()["tags"]) == (201, [tag])
+
+
+def test_status_errors_name_the_parameter(side: Side) -> None:
+    r = side.wp.post("/wp/v2/posts", json={"title": "x", "status": "bogus"})
+    assert r.json()["data"]["params"] == {"status": "status is not one of publish, future, "
+                                                    "draft, pending, and private."}
+    assert r.json()["data"]["details"]["status"]["code"] == "rest_not_in_enum"
+    r = side.anon.get("/wp/v2/posts", params={"status": "any"})
+    assert err(r) == (400, "rest_invalid_param")
+    assert r.json()["data"]["details"]["status"]["code"] == "rest_forbidden_status"
+
+
+def test_malformed_json_says_why(side: Side) -> None:
+    r = side.wp.post("/wp/v2/posts", content=b"{x", headers={"Content-Type": "application/json"})
+    assert err(r) == (400, "rest_invalid_json")
+    assert (r.json()["data"]["json_error_code"], r.json()["data"]["json_error_message"]) == (
+        4, "Syntax error")
+
+
+def test_upload_names_types_and_contents(side: Side, u: str) -> None:
+    def upload(name: str, kind: str, content: bytes = PNG) -> httpx.Response:
+        return side.wp.post("/wp/v2/media", content=content, headers={
+            "Content-Type": kind, "Content-Disposition": f'attachment; filename="{name}"'})
+
+    first, second = upload(f"same-{u}.png", "image/png"), upload(f"same-{u}.png", "image/png")
+    assert first.json()["source_url"].endswith(f"/same-{u}.png")
+    assert second.json()["source_url"].endswith(f"/same-{u}-1.png")
+    assert (first.json()["slug"], second.json()["slug"]) == (f"same-{u}", f"same-{u}-1")
+    assert second.json()["title"]["raw"] == f"same-{u}-1"
+    assert err(upload("a.exe", "application/x-msdownload", b"MZ\0\0")) == (
+        500, "rest_upload_sideload_error")
+    assert err(upload(f"broken-{u}.png", "image/png", b"not a png")) == (
+        500, "rest_upload_sideload_error")
+    utf8 = side.wp.post("/wp/v2/media", content=PNG, headers={
+        "Content-Type": "image/png",
+        "Content-Disposition": f'attachment; filename="封面-{u}.png"'.encode()})
+    assert utf8.status_code == 201 and utf8.json()["source_url"].endswith(f"/封面-{u}.png")
+
+
+def test_deleting_a_tag_needs_force(side: Side, u: str) -> None:
+    tag = new_tag(side, f"del-{u}")
+    assert err(side.wp.delete(f"/wp/v2/tags/{tag}")) == (501, "rest_trash_not_supported")
+    r = side.wp.delete(f"/wp/v2/tags/{tag}", params={"force": "true"})
+    assert (r.status_code, r.json()["deleted"], r.json()["previous"]["id"]) == (200, True, tag)
+    assert err(side.wp.delete(f"/wp/v2/tags/{tag}")) == (404, "rest_term_invalid")
+
+
+def test_options_describes_the_route(side: Side) -> None:
+    r = side.wp.options("/wp/v2/posts")
+    assert (r.status_code, r.json()["namespace"]) == (200, "wp/v2")
+    assert set(r.json()["methods"]) >= {"GET", "POST"}
