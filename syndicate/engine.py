@@ -118,24 +118,32 @@ class Engine:
     async def run(self, actions: list[Action]) -> list[Outcome]:
         by_platform: dict[str, list[Action]] = {}
         results: list[Outcome] = []
+        refreshed = False
         for action in actions:
             if action.kind in ("skip", "blocked", "uncertain"):
-                results.append(self.settle_without_network(action))
+                results.append(self.settle_without_network(action, save=False))
+                refreshed = refreshed or action.refresh
             else:
                 by_platform.setdefault(action.platform, []).append(action)
+        if refreshed:
+            # One save for every refreshed hash: saving after each one rewrote (and fsynced)
+            # the whole state file per post, quadratic on a big blog after a settings change.
+            # Losing a refresh to a crash costs only a re-render next run, never a duplicate.
+            self.state.save()
         lanes = [self.lane(name, items) for name, items in by_platform.items()]
         for lane_results in await asyncio.gather(*lanes):
             results.extend(lane_results)
         return results
 
-    def settle_without_network(self, action: Action) -> Outcome:
+    def settle_without_network(self, action: Action, *, save: bool = True) -> Outcome:
         if action.refresh and action.payload is not None:
             entry = self.state.get(action.key, action.platform)
             if entry is not None:
                 entry.source, entry.source_hash = action.source, action.source_hash
                 entry.config_hash = action.config_hash
                 self.state.put(action.key, action.platform, entry)
-                self.state.save()
+                if save:
+                    self.state.save()
         kind = {"skip": "skipped", "blocked": "blocked", "uncertain": "uncertain"}[action.kind]
         entry = self.state.get(action.key, action.platform)
         return self.emit(Outcome(action.key, action.platform, kind, action.title,
