@@ -549,3 +549,19 @@ def test_resolve_settles_an_uncertain_entry(tmp_path: Path) -> None:
     assert "b" not in on_disk(state)["posts"]
     with pytest.raises(ValueError, match="not uncertain"):
         resolve(state, "c", "echo", published=None, retry=False)
+
+
+def test_ambiguous_after_a_retried_server_error_stops_there(tmp_path: Path) -> None:
+    state = state_at(tmp_path)
+
+    def reset(request: httpx.Request) -> httpx.Response:
+        raise httpx.RemoteProtocolError("reset", request=request)
+
+    server = Server(httpx.Response(503), reset, created)
+    adapter = echo_adapter(can_find=False)
+    result = run(
+        engine_for(state, {"echo": server}, {"echo": adapter}), [action("create", adapter)]
+    )
+    assert result[("hello", "echo")].outcome == "uncertain"
+    assert len(server.requests) == 2
+    assert on_disk(state)["posts"]["hello"]["echo"]["status"] == "uncertain"

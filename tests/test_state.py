@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from syndicate.errors import StateError
 from syndicate.state import SCHEMA_VERSION, STATE_DIR, STATE_NAME, Entry, State, StateLock
@@ -203,3 +205,32 @@ def test_lock_held_by_another_process_names_its_pid(tmp_path: Path) -> None:
         holder.wait(timeout=10)
     with StateLock(tmp_path):
         pass
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3),
+    max_leaves=8)
+entries = st.builds(
+    Entry,
+    status=st.sampled_from(["pending", "published", "uncertain", "failed", "baseline"]),
+    source=st.text(), source_hash=st.text(), payload_hash=st.text(),
+    # optional fields: None and "" both mean "not set" and are both left out of the file
+    remote_id=st.none() | st.text(min_size=1), url=st.none() | st.text(min_size=1),
+    extra=st.dictionaries(st.text(), json_values, max_size=3),
+    attempt_id=st.none() | st.text(min_size=1),
+    progress=st.dictionaries(st.text(), json_values, max_size=3),
+    last_error=st.none() | st.text(min_size=1))
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(posts=st.dictionaries(st.text(min_size=1), st.dictionaries(
+    st.sampled_from(["echo", "telegram", "wordpress"]), entries, min_size=1), max_size=4))
+def test_any_state_survives_a_save_and_load(tmp_path: Path,
+                                            posts: dict[str, dict[str, Entry]]) -> None:
+    state = State(state_path(tmp_path), posts)
+    state.save()
+    again = State.load(tmp_path)
+    assert again.posts == posts
+    assert again.to_text() == state_path(tmp_path).read_text(encoding="utf-8")
