@@ -137,7 +137,8 @@ class FakeMedium:
         self.created_at.append(now)
         title = str(body["title"])
         if len(title) > 100:
-            title = re.sub(r"[#*_`>\[\]]", "", str(body["content"]).strip().split("\n", 1)[0])[:100]
+            first_line = str(body["content"]).strip().split("\n", 1)[0]
+            title = re.sub(r"<[^>]*>|[#*_`>\[\]]", "", first_line).strip()[:100]
         tags = [t for t in (body.get("tags") or [])[:3] if isinstance(t, str) and len(t) <= 25]
         post_id = hashlib.sha1(f"{len(self.posts)}:{title}".encode()).hexdigest()[:12]
         post: dict[str, Any] = {
