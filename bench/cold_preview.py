@@ -1,0 +1,59 @@
+# ruff: noqa: T201  (a benchmark script: printing its figures is its job)
+"""Cold dry run: posts per second converting every post to every enabled dialect on one core,
+in process (what ``syndicate preview --json`` does before printing). Target ≥ 300 posts/s.
+
+    python bench/cold_preview.py [POSTS] [RUNS] [--profile]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from common import cores, spread
+from corpus import build_site, example_blog
+
+from syndicate.commands import build_previews
+
+
+def one_pass(site: os.PathLike[str]) -> tuple[int, int, float]:
+    start = time.perf_counter()
+    items, held, errors = build_previews(site, None, None)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - start
+    return len({item.post.key for item in items}) + len(held) + len(errors), len(items), elapsed
+
+
+def main(posts: int = 1000, runs: int = 5, profile: bool = False) -> dict[str, float]:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    from common import WORK
+
+    site = build_site(WORK / f"cold{posts}", posts)
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        one_pass(site)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    rates, example_rates = [], []
+    payloads = 0
+    for _ in range(runs):
+        count, payloads, elapsed = one_pass(site)
+        rates.append(count / elapsed)
+        ex_count, _ex_payloads, ex_elapsed = one_pass(example_blog())
+        example_rates.append(ex_count / ex_elapsed)
+    print(f"## cold dry run, one core pinned, {cores()}")
+    print(f"  in-process syndicate.commands.build_previews (= syndicate preview --json minus printing)")
+    print(f"  mixed corpus {posts} posts x 3 platforms ({payloads} payloads), posts/s: {spread(rates)} "
+          f"(target >= 300: {'MET' if min(rates) >= 300 else 'NOT MET'})")
+    print(f"  example blog ({ex_count} posts), posts/s: {spread(example_rates)}")
+    return {"rate": min(rates)}
+
+
+if __name__ == "__main__":
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(*(int(a) for a in args[:2]), profile="--profile" in sys.argv)
