@@ -87,7 +87,10 @@ class State:
             raise StateError(f"{path} does not look like a syndicate state file; it was left "
                              "untouched. Restore it from git.")
         version = data.get("version")
-        if not isinstance(version, int) or version > SCHEMA_VERSION:
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise StateError(f"{path} has no valid schema version ({version!r}); it was left "
+                             "untouched. Restore it from git.")
+        if version > SCHEMA_VERSION:
             raise StateError(f"{path} has schema version {version!r}, newer than this syndicate "
                              f"understands ({SCHEMA_VERSION}); upgrade syndicate. The file was left "
                              "untouched.")

@@ -364,11 +364,12 @@ def test_max_concurrency_bounds_requests_in_flight(tmp_path: Path) -> None:
     assert count == 6 and peak == 2
 
 
-def test_daily_cap_skips_creates_beyond_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_daily_cap_skips_creates_beyond_it(tmp_path: Path, concurrency: int) -> None:
     state = state_at(tmp_path)
     state.put("earlier", "echo", Entry(status="published", remote_id="1"))
     server = Server(created)
-    adapter = echo_adapter(daily_cap=3, max_concurrency=1)
+    adapter = echo_adapter(daily_cap=3, max_concurrency=concurrency)
     actions = [action("create", adapter, f"p{i}") for i in range(4)]
     result = run(engine_for(state, {"echo": server}, {"echo": adapter}), actions)
     outcomes = [result[(f"p{i}", "echo")] for i in range(4)]

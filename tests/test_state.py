@@ -114,8 +114,9 @@ def test_failure_while_writing_removes_the_temp_file(
     (b'{"version": 1, "posts": []}\n', "does not look like"),
     (b'{"version": 1, "posts": {"a": [1]}}\n', "malformed"),
     (b'{"version": 1, "posts": {"a": {"echo": {"bogus": 1}}}}\n', "malformed"),
-    (b'{"posts": {}}\n', "schema version None"),
-    (b'{"version": "1", "posts": {}}\n', "schema version"),
+    (b'{"posts": {}}\n', "no valid schema version"),
+    (b'{"version": "1", "posts": {}}\n', "no valid schema version"),
+    (b'{"version": true, "posts": {}}\n', "no valid schema version"),
     (b'{"version": 2, "posts": {}}\n', "newer than this syndicate"),
 ])
 def test_unreadable_state_is_refused_and_left_untouched(
