@@ -73,6 +73,9 @@ def parse_yaml(block: str, rel: str) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise SourceError(rel, f"invalid YAML front matter: {problem}", line=line,
                           fix="fix the YAML syntax (quote values containing ':' or '#')") from None
+    except ValueError as exc:  # well-formed YAML with an impossible value: date: 2021-13-45
+        raise SourceError(rel, f"invalid value in the YAML front matter: {exc}", line=2,
+                          fix="fix the value, or quote it to keep it as text") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
