@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_after_delay
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_before_delay
 
 from syndicate.adapter import Adapter, Attempt, RemoteRef
 from syndicate.errors import Ambiguous, AuthFailed, PlatformError, RateLimited, Rejected, Transient
@@ -96,7 +96,7 @@ class Engine:
 
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(Transient),
-            stop=stop_after_attempt(self.policy.attempts) | stop_after_delay(self.policy.total_seconds),
+            stop=stop_after_attempt(self.policy.attempts) | stop_before_delay(self.policy.total_seconds),
             wait=self.wait_seconds, sleep=self.sleep, before_sleep=before_sleep, reraise=True)
         async for attempt in retrying:
             with attempt:
