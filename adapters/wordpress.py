@@ -12,12 +12,22 @@ content, excerpt, status, the original date and a deterministic slug. Updates go
 ``/wp/v2/posts/{id}``. After an ambiguous failure the post is found again by its slug
 with ``status=any`` — a blind retry would make a second post with slug ``<slug>-2``.
 Unknown term ids are dropped silently by WordPress, so ids are always resolved first.
+
+Featured image (setting ``featured_image``, on by default): when the post's cover is a
+file of the site itself (``Post.cover_file``), it is uploaded raw to ``/wp/v2/media`` and
+its id sent as ``featured_media``. The media id is recorded before the post is sent, so a
+retried create never uploads twice, and kept with the remote post so an update reuses it
+while the cover file stays the same. Remote covers (URLs on other hosts) are not fetched:
+syndicate makes no requests for images, and WordPress cannot feature a URL.
 """
 
 from __future__ import annotations
 
 import base64
+import mimetypes
+from collections.abc import Mapping
 from datetime import UTC
+from pathlib import Path
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote, unquote, urlparse
 
@@ -34,7 +44,7 @@ from syndicate.adapter import (
     RequestSpec,
 )
 from syndicate.dialects.html import to_full_html
-from syndicate.errors import AuthFailed, Rejected
+from syndicate.errors import Ambiguous, AuthFailed, Rejected, Transient
 from syndicate.http import json_or_none, raise_for_status, send
 from syndicate.post import Post
 from syndicate.settings import PlatformSettings
@@ -65,6 +75,7 @@ class WordPressSettings(PlatformSettings):
     status: Literal["publish", "draft", "pending", "private"] = "publish"
     categories: bool = True
     use_rest_route: bool = False
+    featured_image: bool = True
 
 
 class WordPressAdapter(Adapter[WordPressSettings]):
@@ -97,13 +108,58 @@ class WordPressAdapter(Adapter[WordPressSettings]):
             "tags": list(post.tags),
             "categories": list(post.categories) if self.settings.categories else [],
         }
+        if self.settings.featured_image and post.cover_file:
+            data["cover_file"] = post.cover_file  # its path, so a new cover changes the digest
         return Payload(self.name, post.key, data)
 
     def post_body(
-        self, payload: Payload, tag_ids: list[Any], category_ids: list[Any]
+        self, payload: Payload, tag_ids: list[Any], category_ids: list[Any], media: Any = None
     ) -> dict[str, Any]:
-        body = {k: v for k, v in payload.data.items() if k not in ("tags", "categories")}
+        skip = ("tags", "categories", "cover_file")
+        body = {k: v for k, v in payload.data.items() if k not in skip}
+        if media is not None:
+            body["featured_media"] = media
         return {**body, "tags": tag_ids, "categories": category_ids}
+
+    def upload_headers(self, path: str, redacted: bool = False) -> dict[str, Any]:
+        """Raw-body upload headers. The file name goes out as UTF-8 bytes inside quotes:
+        WordPress keeps a Chinese name that way, and rejects ``filename*=`` alone."""
+        name = Path(path).name.replace('"', "").replace("\\", "")
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        disposition = f'attachment; filename="{name}"'
+        return {**self.headers(redacted), "Content-Type": kind,
+                "Content-Disposition": disposition if redacted else disposition.encode()}
+
+    async def upload_cover(self, client: httpx.AsyncClient, path: str) -> int:
+        try:
+            content = Path(path).read_bytes()
+        except OSError as exc:
+            raise Rejected(
+                self.name, f"cannot read the cover image {path}: {exc.strerror}"
+            ) from None
+        try:
+            response = await send(client, self.name, "POST", self.api("media"),
+                                  headers=self.upload_headers(path), content=content)
+        except Ambiguous as exc:  # no post exists yet: an orphan upload is harmless, retry
+            raise Transient(self.name, str(exc)) from None
+        return int(self.check_response(response)["id"])
+
+    async def featured_media(
+        self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt,
+        known: Mapping[str, Any],
+    ) -> int | None:
+        """The media id to feature: one already uploaded for this same cover file (by an
+        earlier, interrupted try, or for the published post in ``known``), else a new
+        upload, recorded before the post is sent."""
+        cover = payload.data.get("cover_file")
+        if not cover:
+            return None
+        for earlier in (attempt.resume, known):
+            if earlier.get("media_id") and earlier.get("cover_file") == cover:
+                return int(earlier["media_id"])
+        media_id = await self.upload_cover(client, str(cover))
+        attempt.record({"media_id": media_id, "cover_file": cover})
+        return media_id
 
     def requests(self, payload: Payload) -> list[RequestSpec]:
         headers = self.headers(redacted=True)
@@ -113,6 +169,13 @@ class WordPressAdapter(Adapter[WordPressSettings]):
                 specs.append(
                     RequestSpec("GET", self.api(f"{taxonomy}?search={name}&per_page=100"), headers)
                 )
+        media = None
+        if payload.data.get("cover_file"):
+            cover = str(payload.data["cover_file"])
+            specs.append(RequestSpec("POST", self.api("media"),
+                                     self.upload_headers(cover, redacted=True),
+                                     f"<bytes of {cover}>"))
+            media = "<id of the uploaded cover>"
         tags = [f"<id of tag {n!r}>" for n in payload.data["tags"]]
         cats = [f"<id of category {n!r}>" for n in payload.data["categories"]]
         specs.append(
@@ -120,7 +183,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
                 "POST",
                 self.api("posts"),
                 {**headers, "Content-Type": "application/json"},
-                self.post_body(payload, tags, cats),
+                self.post_body(payload, tags, cats, media),
             )
         )
         return specs
@@ -186,30 +249,37 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         return int(self.check_response(response)["id"])
 
     async def post_request(
-        self, client: httpx.AsyncClient, payload: Payload, url: str
+        self, client: httpx.AsyncClient, payload: Payload, url: str, attempt: Attempt,
+        known: Mapping[str, Any],
     ) -> RemoteRef:
         tag_ids = [await self.term_id(client, "tags", n) for n in payload.data["tags"]]
         cat_ids = [await self.term_id(client, "categories", n) for n in payload.data["categories"]]
+        media = await self.featured_media(client, payload, attempt, known)
         response = await send(
             client,
             self.name,
             "POST",
             url,
             headers=self.headers(),
-            json=self.post_body(payload, tag_ids, cat_ids),
+            json=self.post_body(payload, tag_ids, cat_ids, media),
         )
         post = self.check_response(response)
-        return RemoteRef(str(post["id"]), post.get("link"), {"slug": post.get("slug")})
+        extra: dict[str, Any] = {"slug": post.get("slug")}
+        if media is not None:
+            extra.update(media_id=media, cover_file=payload.data["cover_file"])
+        return RemoteRef(str(post["id"]), post.get("link"), extra)
 
     async def create(
         self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt
     ) -> RemoteRef:
-        return await self.post_request(client, payload, self.api("posts"))
+        return await self.post_request(client, payload, self.api("posts"), attempt, {})
 
     async def update(
         self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef, attempt: Attempt
     ) -> RemoteRef:
-        return await self.post_request(client, payload, self.api(f"posts/{ref.id}"))
+        return await self.post_request(
+            client, payload, self.api(f"posts/{ref.id}"), attempt, ref.extra
+        )
 
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
         found = self.check_response(

@@ -75,6 +75,9 @@ class Post:
     categories: tuple[str, ...] = ()
     language: str | None = None
     cover_image: str | None = None
+    cover_file: str | None = None
+    """Absolute path of ``cover_image`` when it is a file of the site itself (so adapters can
+    upload it instead of fetching a URL); None for remote covers."""
     options: PostOptions = field(default_factory=PostOptions)
     notices: tuple[Notice, ...] = ()
     hold: str | None = None

@@ -308,6 +308,11 @@ class FakeWordPress:
         if method == "OPTIONS" and re.fullmatch(r"/wp/v2/(posts|tags|categories|media)", route):
             return json_response(200, {"namespace": "wp/v2", "methods": ["GET", "POST"],
                                        "endpoints": []})
+        match = re.fullmatch(r"/wp/v2/media/(\d+)", route)
+        if match and method == "GET":
+            if int(match.group(1)) not in self.media:
+                return wp_error(404, "rest_post_invalid_id", "Invalid post ID.")
+            return json_response(200, self.media[int(match.group(1))])
         if route == "/wp/v2/media" and method == "POST":
             return self.upload(request, user)
         return wp_error(
@@ -639,7 +644,7 @@ class FakeWordPress:
         name = self.unique_file_name(name)
         stem = name.rpartition(".")[0] or name
         month = now_utc().strftime("%Y/%m")
-        media = {
+        media: dict[str, Any] = {
             "id": self.new_id(),
             "file": name,
             "slug": self.unique_slug(sanitize_title(stem)),

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from syndicate.config import SyndicateConfig
@@ -23,6 +24,8 @@ from syndicate.sources import fields, frontmatter
 
 IGNORED_DIRS = frozenset({".git", ".syndicate", "_site", "node_modules", "vendor", "public",
                           "resources", ".jekyll-cache", ".sass-cache", "_drafts"})
+IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
+"""A cover file must look like an image: only such files are ever handed to an uploader."""
 MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown"})
 
 
@@ -87,6 +90,8 @@ class Site(ABC):
 
     kind: str = ""
     front_matter_required = True
+    asset_dirs: tuple[str, ...] = ("",)
+    """Folders (relative to the root) whose files the generator serves at the site's root."""
 
     def __init__(self, root: Path, config: SyndicateConfig, settings: dict[str, Any]) -> None:
         self.root = root
@@ -196,6 +201,7 @@ class Site(ABC):
         summary = meta.fields.get("summary") or (
             to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
         cover = meta.fields.get("cover")
+        cover_url = absolute(cover, canonical, self.url) if cover else body.first_image
         updated = meta.fields.get("updated")
         block = meta.fields.get("syndicate")
         key = str(block["key"]) if isinstance(block, dict) and block.get("key") else rel
@@ -214,11 +220,32 @@ class Site(ABC):
             categories=tuple(meta.fields.get("categories", ())),
             language=meta.fields.get("language") or self.config.site.language
             or self.settings.get("lang") or self.settings.get("languagecode"),
-            cover_image=absolute(cover, canonical, self.url) if cover else body.first_image,
+            cover_image=cover_url,
+            cover_file=self.local_file(cover_url),
             options=options,
             notices=tuple(meta.notices) + body.notices,
             hold=self.hold_of(meta, date),
         )
+
+    def local_file(self, url: str | None) -> str | None:
+        """The file under the site root that ``url`` is served from, if the URL is this
+        site's own (under url + baseurl) and the file exists. The resolved path must stay
+        inside the root: ``..``, encoded ``%2e%2e`` and symlinks out of it give None, and
+        so does anything that is not an image file (a cover URL must never make an adapter
+        upload, say, a config file)."""
+        prefix = self.base_url + "/"
+        if not url or not url.startswith(prefix):
+            return None
+        rel = unquote(urlsplit(url[len(prefix):]).path)
+        if not rel or "\0" in rel or "\\" in rel:
+            return None
+        root = self.root.resolve()
+        for folder in self.asset_dirs:
+            candidate = (root / folder / rel).resolve()
+            if (candidate.is_relative_to(root) and candidate.suffix.lower() in IMAGE_EXTS
+                    and candidate.is_file()):
+                return str(candidate)
+        return None
 
     def read_all(self) -> tuple[list[Post], list[SourceError]]:
         posts: list[Post] = []
