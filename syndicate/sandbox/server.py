@@ -131,12 +131,15 @@ async def serve(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0) -> Ser
 
 def run(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *,
         ready: Callable[[ServerHandle], None] = lambda _h: None) -> None:
-    """Serve until interrupted (blocking); ``ready`` is called once the URL is known."""
+    """Serve until Ctrl-C or ``handle.close()`` (blocking); ``ready`` gets the handle first."""
     async def main() -> None:
         handle = await serve(sandbox, host, port)
         ready(handle)
         try:
             await handle.serve_forever()
+        except asyncio.CancelledError:
+            if handle.server.is_serving():
+                raise  # cancelled from outside (Ctrl-C), not by handle.close()
         finally:
             await handle.close()
 
