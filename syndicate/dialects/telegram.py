@@ -307,13 +307,15 @@ def cut_text(escaped: str, room: int, *, forced: bool, code: bool = False) -> in
     ``forced`` (nothing placed in the part yet) must make progress: then a URL may be
     cut, and one grapheme taken even if it alone is over the room.
     """
-    decoded = unescape(escaped)
+    # only the first ``room`` characters matter (and a few after, to see whether a
+    # grapheme or URL goes on): a window keeps splitting a huge paragraph linear
     offsets = []  # escaped offset after each decoded character
     offset = 0
-    while offset < len(escaped):
+    while offset < len(escaped) and len(offsets) <= room + 16:
         match = ENTITY.match(escaped, offset)
         offset = match.end() if match else offset + 1
         offsets.append(offset)
+    decoded = unescape(escaped[:offset])
     points = [p for p in cut_points(decoded) if p <= room]
     if points:
         return offsets[best_cut(decoded, points[-1], points, code=code) - 1]
