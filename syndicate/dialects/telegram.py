@@ -309,7 +309,7 @@ def cut_text(escaped: str, room: int, *, forced: bool, code: bool = False) -> in
     """
     # only the first ``room`` characters matter (and a few after, to see whether a
     # grapheme or URL goes on): a window keeps splitting a huge paragraph linear
-    offsets = []  # escaped offset after each decoded character
+    offsets: list[int] = []  # escaped offset after each decoded character
     offset = 0
     while offset < len(escaped) and len(offsets) <= room + 16:
         match = ENTITY.match(escaped, offset)
