@@ -11,6 +11,7 @@ import re
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag
+from bs4.exceptions import ParserRejectedMarkup
 
 DROP = ("script", "style", "noscript", "template", "link", "meta")
 MEDIA = ("img", "video", "audio", "iframe", "embed", "object", "svg", "picture", "source", "hr",
@@ -18,6 +19,7 @@ MEDIA = ("img", "video", "audio", "iframe", "embed", "object", "svg", "picture",
 URL_ATTRS = {"a": "href", "img": "src", "source": "src", "video": "src", "audio": "src",
              "iframe": "src", "embed": "src"}
 MARKER = re.compile(r"^\s*syndicate:(on|off)\b")
+MARKED_SECTION = re.compile(r"<!\[")
 KEEP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:")
 
 
@@ -40,7 +42,12 @@ def is_empty_widget(tag: Tag) -> bool:
 
 def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str | None]:
     """Cleaned tree and the first image's absolute URL."""
-    soup = BeautifulSoup(html, "html.parser")
+    try:
+        soup = BeautifulSoup(html, "html.parser")
+    except ParserRejectedMarkup:
+        # Python's HTML parser gives up on a stray "<![" (raw HTML in Markdown passes it
+        # through); as text it is what the author typed, and one odd post must not stop a run.
+        soup = BeautifulSoup(MARKED_SECTION.sub("&lt;![", html), "html.parser")
     for tag in soup.find_all(DROP):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
