@@ -64,9 +64,19 @@ def test_example_blog_reaches_a_real_wordpress_intact_and_a_second_push_writes_n
         names = {client.get(f"{real_wordpress.api}/wp/v2/tags/{tag}").json()["name"] for tag in seed["tags"]}
         assert names == {"想法", "小米", "京东"}
         modified = seed["modified_gmt"]
+        assert seed["featured_media"] == 0  # its cover is on a CDN: never fetched, not featured
+        notes = client.get(f"{real_wordpress.api}/wp/v2/posts", params={
+            "slug": f"python-and-shell-notes-{run}", "status": "any"}).json()
+        media = client.get(f"{real_wordpress.api}/wp/v2/media/{notes[0]['featured_media']}")
+        assert media.status_code == 200  # the post's local cover, uploaded and featured
+        assert media.json()["source_url"].rsplit("/", 1)[-1].startswith("terminal")
+        uploads = int(client.get(f"{real_wordpress.api}/wp/v2/media",
+                                 params={"per_page": 1}).headers["X-WP-Total"])
 
         second = push(site, real_wordpress)
         assert {r["outcome"] for r in second["results"]} == {"skipped"}  # type: ignore[index]
         assert total_posts(client, real_wordpress) == before
+        assert int(client.get(f"{real_wordpress.api}/wp/v2/media",
+                              params={"per_page": 1}).headers["X-WP-Total"]) == uploads
         again = client.get(f"{real_wordpress.api}/wp/v2/posts/{seed['id']}", params={"context": "edit"}).json()
         assert again["modified_gmt"] == modified
