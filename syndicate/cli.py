@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, NoReturn, ParamSpec
 
 import typer
@@ -175,12 +175,14 @@ def init(site: SiteOpt = Path("."), platform: PlatformOpt = None) -> None:
 @app.command()
 @guarded
 def sandbox(
-    directory: Annotated[Path, typer.Option("--dir", help="Keep what the fakes hold here.")] = Path(".syndicate-sandbox"),
+    directory: Annotated[Path, typer.Option(
+        "--dir", help="Keep what the fakes hold here.")] = Path(".syndicate-sandbox"),
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free).")] = 8765,
     faults: Annotated[float, typer.Option("--faults", min=0.0, max=1.0,
                                           help="Share of write requests that fail at random.")] = 0.0,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for the fault plan.")] = None,
-    latency: Annotated[float, typer.Option("--latency", min=0.0, help="Added latency per request, ms.")] = 0.0,
+    latency: Annotated[float, typer.Option(
+        "--latency", min=0.0, help="Added latency per request, ms.")] = 0.0,
 ) -> None:
     """Serve fakes of every platform on 127.0.0.1; prints the settings that point syndicate at them."""
     from syndicate import commands

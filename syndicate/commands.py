@@ -122,7 +122,8 @@ def preview(
     if html_dir is not None:
         from syndicate.preview_site import write_preview_site
 
-        index = write_preview_site(items, held, errors, html_dir, actions=planned_actions(site_dir, platforms))
+        actions = planned_actions(site_dir, platforms)
+        index = write_preview_site(items, held, errors, html_dir, actions=actions)
         report.console(stderr=True).print(f"preview site written to {index}")
         if open_browser:
             import webbrowser
@@ -180,8 +181,7 @@ def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push
     """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
     from syndicate.sources import open_site
     from syndicate.state import STATE_DIR
-    from syndicate.workflow import (config_fingerprint, load_adapters, require_credentials,
-                                    select_platforms)
+    from syndicate.workflow import config_fingerprint, load_adapters, require_credentials, select_platforms
 
     site = open_site(site_dir)
     names = select_platforms(site.config, platforms)

@@ -18,11 +18,17 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_before_delay
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    stop_before_delay,
+)
 
 from syndicate.adapter import Adapter, Attempt, RemoteRef
 from syndicate.errors import Ambiguous, AuthFailed, PlatformError, RateLimited, Rejected, Transient
@@ -107,12 +113,12 @@ class Engine:
         return outcome
 
     def daily_count(self, platform: str) -> int:
-        since = datetime.now(timezone.utc) - timedelta(hours=24)
+        since = datetime.now(UTC) - timedelta(hours=24)
         count = 0
         for _key, name, entry in self.state.entries():
-            if name == platform and entry.status in ("published", "pending", "uncertain") and entry.created_at:
-                if datetime.fromisoformat(entry.created_at) >= since:
-                    count += 1
+            counted = entry.status in ("published", "pending", "uncertain") and entry.created_at
+            if name == platform and counted and datetime.fromisoformat(entry.created_at or "") >= since:
+                count += 1
         return count
 
     async def run(self, actions: list[Action]) -> list[Outcome]:

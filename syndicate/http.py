@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from syndicate import __version__
-from syndicate.errors import AuthFailed, Ambiguous, RateLimited, Rejected, Transient
+from syndicate.errors import Ambiguous, AuthFailed, RateLimited, Rejected, Transient
 
 USER_AGENT = f"syndicate/{__version__} (+https://github.com/syndicate-bot/syndicate)"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)

@@ -7,11 +7,10 @@ so a push on a ten-year-old blog costs little more than reading its files.
 
 from __future__ import annotations
 
-from typing import Any
-
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from syndicate.adapter import Adapter, Payload
 from syndicate.config import SyndicateConfig

@@ -22,7 +22,8 @@ def available() -> dict[str, type[Adapter]]:  # type: ignore[type-arg]
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         cls = ep.load()
         if getattr(cls, "name", None) != ep.name:
-            raise ConfigError(f"entry point {ep.value} registers '{ep.name}' but the class says '{getattr(cls, 'name', None)}'")
+            raise ConfigError(f"entry point {ep.value} registers '{ep.name}' but the class "
+                              f"says '{getattr(cls, 'name', None)}'")
         found[ep.name] = cls
     return found
 

@@ -20,7 +20,8 @@ from tests.test_kill_push import LoopbackSandbox
 
 SECRETS = [credentials.MEDIUM_TOKEN, credentials.TELEGRAM_BOT_TOKEN, credentials.TELEGRAPH_TOKEN,
            credentials.WORDPRESS_APP_PASSWORD, credentials.WORDPRESS_APP_PASSWORD.replace(" ", ""),
-           base64.b64encode(f"{credentials.WORDPRESS_USER}:{credentials.WORDPRESS_APP_PASSWORD}".encode()).decode(),
+           base64.b64encode(
+               f"{credentials.WORDPRESS_USER}:{credentials.WORDPRESS_APP_PASSWORD}".encode()).decode(),
            credentials.TELEGRAM_BOT_TOKEN.split(":", 1)[1]]
 
 
@@ -46,7 +47,8 @@ def test_no_secret_appears_in_any_output_log_preview_state_or_error(tmp_path: Pa
             run(["check", "--site", str(site)], env),
             run(["resolve", "--site", str(site)], env),
             # a settings error must not echo the values it was given
-            run(["push", "--site", str(site)], {**env, "SYNDICATE_TELEGRAM__MODE": credentials.TELEGRAM_BOT_TOKEN}),
+            run(["push", "--site", str(site)],
+                {**env, "SYNDICATE_TELEGRAM__MODE": credentials.TELEGRAM_BOT_TOKEN}),
         ]
     finally:
         box.close()

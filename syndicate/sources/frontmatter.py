@@ -49,7 +49,8 @@ def read_text(path: Path, rel: str) -> str:
     """The file as text, or a SourceError that says what is wrong with its bytes."""
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise SourceError(rel, f"file is {size // (1024 * 1024)} MB, over the {MAX_BYTES // (1024 * 1024)} MB limit",
+        megabytes, limit = size // (1024 * 1024), MAX_BYTES // (1024 * 1024)
+        raise SourceError(rel, f"file is {megabytes} MB, over the {limit} MB limit",
                           fix="split the post or move large content out of the Markdown file")
     data = path.read_bytes()
     if b"\x00" in data[:8192]:
