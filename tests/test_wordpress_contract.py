@@ -358,8 +358,8 @@ def test_upload_names_types_and_contents(side: Side, u: str) -> None:
     assert err(upload(f"broken-{u}.png", "image/png", b"not a png")) == (
         500, "rest_upload_sideload_error")
     utf8 = side.wp.post("/wp/v2/media", content=PNG, headers={
-        "Content-Type": "image/png",
-        "Content-Disposition": f'attachment; filename="封面-{u}.png"'.encode()})
+        b"Content-Type": b"image/png",
+        b"Content-Disposition": f'attachment; filename="封面-{u}.png"'.encode()})
     assert utf8.status_code == 201 and utf8.json()["source_url"].endswith(f"/封面-{u}.png")
 
 

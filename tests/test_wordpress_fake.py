@@ -33,3 +33,16 @@ def test_ignored_credentials_look_anonymous() -> None:
         r = c.post("/wp-json/wp/v2/posts", json={"title": "t", "content": "c"})
     assert r.status_code == 401
     assert r.json()["code"] == "rest_cannot_create"
+
+
+def test_eager_auth_errors_name_the_wrong_part() -> None:
+    """The switch for sites where a plugin resolves the user early (the platform notes'
+    codes); by default a bad password looks anonymous, as on WordPress 6.1 itself."""
+    with client(FakeWordPress(eager_auth_errors=True)) as c:
+        wrong = c.get("/wp-json/wp/v2/users/me", auth=("sandbox", "x" * 24))
+        stranger = c.get("/wp-json/wp/v2/users/me", auth=("nobody", "x" * 24))
+    assert (wrong.status_code, wrong.json()["code"]) == (401, "incorrect_password")
+    assert (stranger.status_code, stranger.json()["code"]) == (401, "invalid_username")
+    with client(FakeWordPress()) as c:
+        default = c.get("/wp-json/wp/v2/users/me", auth=("sandbox", "x" * 24))
+    assert (default.status_code, default.json()["code"]) == (401, "rest_not_logged_in")
