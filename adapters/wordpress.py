@@ -108,14 +108,16 @@ class WordPressAdapter(Adapter[WordPressSettings]):
             "tags": list(post.tags),
             "categories": list(post.categories) if self.settings.categories else [],
         }
+        files: dict[str, str] = {}
         if self.settings.featured_image and post.cover_file:
-            data["cover_file"] = post.cover_file  # its path, so a new cover changes the digest
-        return Payload(self.name, post.key, data)
+            data["cover"] = post.cover_image  # its URL on the site: a new cover changes the digest
+            files["cover"] = post.cover_file
+        return Payload(self.name, post.key, data, files=files)
 
     def post_body(
         self, payload: Payload, tag_ids: list[Any], category_ids: list[Any], media: Any = None
     ) -> dict[str, Any]:
-        skip = ("tags", "categories", "cover_file")
+        skip = ("tags", "categories", "cover")
         body = {k: v for k, v in payload.data.items() if k not in skip}
         if media is not None:
             body["featured_media"] = media
@@ -151,14 +153,14 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         """The media id to feature: one already uploaded for this same cover file (by an
         earlier, interrupted try, or for the published post in ``known``), else a new
         upload, recorded before the post is sent."""
-        cover = payload.data.get("cover_file")
-        if not cover:
+        cover, path = payload.data.get("cover"), payload.files.get("cover")
+        if not cover or not path:
             return None
         for earlier in (attempt.resume, known):
-            if earlier.get("media_id") and earlier.get("cover_file") == cover:
+            if earlier.get("media_id") and earlier.get("cover") == cover:
                 return int(earlier["media_id"])
-        media_id = await self.upload_cover(client, str(cover))
-        attempt.record({"media_id": media_id, "cover_file": cover})
+        media_id = await self.upload_cover(client, path)
+        attempt.record({"media_id": media_id, "cover": cover})
         return media_id
 
     def requests(self, payload: Payload) -> list[RequestSpec]:
@@ -170,11 +172,11 @@ class WordPressAdapter(Adapter[WordPressSettings]):
                     RequestSpec("GET", self.api(f"{taxonomy}?search={name}&per_page=100"), headers)
                 )
         media = None
-        if payload.data.get("cover_file"):
-            cover = str(payload.data["cover_file"])
+        if payload.files.get("cover"):
+            cover = str(payload.data["cover"])
             specs.append(RequestSpec("POST", self.api("media"),
-                                     self.upload_headers(cover, redacted=True),
-                                     f"<bytes of {cover}>"))
+                                     self.upload_headers(payload.files["cover"], redacted=True),
+                                     f"<bytes of the site's image {cover}>"))
             media = "<id of the uploaded cover>"
         tags = [f"<id of tag {n!r}>" for n in payload.data["tags"]]
         cats = [f"<id of category {n!r}>" for n in payload.data["categories"]]
@@ -266,7 +268,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         post = self.check_response(response)
         extra: dict[str, Any] = {"slug": post.get("slug")}
         if media is not None:
-            extra.update(media_id=media, cover_file=payload.data["cover_file"])
+            extra.update(media_id=media, cover=payload.data["cover"])
         return RemoteRef(str(post["id"]), post.get("link"), extra)
 
     async def create(

@@ -93,6 +93,10 @@ class Payload:
     post_key: str
     data: Mapping[str, Any]
     notices: tuple[str, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)
+    """Local files the request needs (name → absolute path). Left out of the digest, so
+    where the site is checked out never makes a post look changed; ``data`` names each
+    file in a location-independent way (its URL on the site)."""
 
     @property
     def digest(self) -> str:

@@ -87,6 +87,7 @@ def a_post(tail: str, cover_file: str | None, **changes: Any) -> Post:
 
 def png_file(tmp_path: Path, name: str) -> str:
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(PNG)
     return str(path)
 
@@ -105,12 +106,13 @@ async def test_create_uploads_the_cover_and_features_it(
     ref = await target.adapter.create(target.client, payload, Attempt("a", {}, recorded.append))
     post = await target.get(f"posts/{ref.id}")
     assert post["featured_media"] != 0
-    assert recorded == [{"media_id": post["featured_media"], "cover_file": cover}]
+    url = f"https://blog.example/{Path(cover).name}"
+    assert recorded == [{"media_id": post["featured_media"], "cover": url}]
     media = await target.get(f"media/{post['featured_media']}")
     assert media["source_url"].endswith(f"/封面-{u}.png")
     assert media["mime_type"] == "image/png"
     assert target.uploads() == 1
-    assert (ref.extra["media_id"], ref.extra["cover_file"]) == (post["featured_media"], cover)
+    assert (ref.extra["media_id"], ref.extra["cover"]) == (post["featured_media"], url)
 
 
 async def test_a_retried_create_reuses_the_recorded_upload(
@@ -168,11 +170,11 @@ def test_preview_shows_the_upload_with_a_placeholder_id(tmp_path: Path) -> None:
     assert upload.method == "POST"
     assert upload.headers["Content-Type"] == "image/png"
     assert upload.headers["Content-Disposition"] == 'attachment; filename="cover.png"'
-    assert upload.body == f"<bytes of {cover}>"
+    assert upload.body == "<bytes of the site's image https://blog.example/cover.png>"
     create = specs[-1]
     assert create.url.endswith("/wp/v2/posts")
     assert create.body["featured_media"] == "<id of the uploaded cover>"
-    assert "cover_file" not in create.body
+    assert "cover" not in create.body
     assert specs.index(upload) < specs.index(create)
     assert "secret-password-value" not in repr(specs)
 
@@ -183,8 +185,17 @@ def test_the_digest_follows_the_cover_and_the_setting(tmp_path: Path) -> None:
     digests = {wp.render(a_post("d", c)).digest for c in (one, two, None)}
     assert len(digests) == 3
     off = WordPressAdapter(settings(featured_image=False))
-    assert "cover_file" not in off.render(a_post("d", one)).data
+    assert "cover" not in off.render(a_post("d", one)).data
     assert not any(s.url.endswith("/media") for s in off.requests(off.render(a_post("d", one))))
+
+
+def test_where_the_site_is_checked_out_does_not_change_the_digest(tmp_path: Path) -> None:
+    """A local run and a CI run see the same cover at different absolute paths."""
+    here, there = png_file(tmp_path / "a", "cover.png"), png_file(tmp_path / "b", "cover.png")
+    wp = WordPressAdapter(settings())
+    first, second = wp.render(a_post("d", here)), wp.render(a_post("d", there))
+    assert first.digest == second.digest
+    assert first.files["cover"] != second.files["cover"]
 
 
 async def test_an_unreadable_cover_is_rejected_before_the_post(tmp_path: Path) -> None:
