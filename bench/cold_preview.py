@@ -47,7 +47,7 @@ def main(posts: int = 1000, runs: int = 5, profile: bool = False) -> dict[str, f
         ex_count, _ex_payloads, ex_elapsed = one_pass(example_blog())
         example_rates.append(ex_count / ex_elapsed)
     print(f"## cold dry run, one core pinned, {cores()}")
-    print(f"  in-process syndicate.commands.build_previews (= syndicate preview --json minus printing)")
+    print("  in-process syndicate.commands.build_previews (= syndicate preview --json minus printing)")
     print(f"  mixed corpus {posts} posts x 3 platforms ({payloads} payloads), posts/s: {spread(rates)} "
           f"(target >= 300: {'MET' if min(rates) >= 300 else 'NOT MET'})")
     print(f"  example blog ({ex_count} posts), posts/s: {spread(example_rates)}")

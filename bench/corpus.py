@@ -54,7 +54,8 @@ def sentence(rng: random.Random, zh: bool) -> str:
 def paragraph(rng: random.Random, zh: bool) -> str:
     parts = [sentence(rng, zh) for _ in range(rng.randint(2, 5))]
     if rng.random() < 0.5:
-        parts.append(f"See [the docs](https://example.org/{rng.randint(1, 999)}) and **bold** or `inline code`.")
+        parts.append(f"See [the docs](https://example.org/{rng.randint(1, 999)}) "
+                     "and **bold** or `inline code`.")
     return " ".join(parts)
 
 
