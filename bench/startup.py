@@ -19,6 +19,11 @@ def main(runs: int = 5) -> dict[str, float]:
     helps = [run_child([SYNDICATE, "--help"])[0] for _ in range(runs)]
     site = site_with_state(1000)
     env = sandbox_env()
+    # The first push with credentials re-renders every post once: the baseline from
+    # `syndicate init` was recorded without them, and non-secret settings (base_url,
+    # chat_id) are part of each platform's config hash. Reported apart; then the no-op runs.
+    first, _mem, code = run_child([SYNDICATE, "push", "--site", str(site)], env=env)
+    assert code == 0, f"first push exited {code}"
     pushes = []
     for _ in range(runs):
         wall, _mem, code = run_child([SYNDICATE, "push", "--site", str(site)], env=env)
@@ -30,6 +35,7 @@ def main(runs: int = 5) -> dict[str, float]:
     print(f"  cmd: SYNDICATE_*=<sandbox credentials> {SYNDICATE} push --site {site}")
     print(f"  no-op push, 1000 posts, s: {spread(pushes)} "
           f"(target <= 1.5: {'MET' if max(pushes) <= 1.5 else 'NOT MET'})")
+    print(f"  first push after init (re-renders and refreshes every entry once): {first:.3f}s")
     return {"help": max(helps), "push": max(pushes)}
 
 
