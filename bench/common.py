@@ -72,7 +72,11 @@ def site_with_state(count: int, *, name: str | None = None) -> Path:
 
 
 def is_warm(site: Path) -> bool:
-    """Whether ``syndicate plan`` finds every post unchanged (the state matches the settings)."""
+    """Whether ``syndicate plan`` finds every post unchanged.
+
+    It cannot see a plan that re-rendered a post to find it unchanged (the config hash
+    differs, e.g. a push with credentials recorded the state): keep such sites apart.
+    """
     import json
 
     out = subprocess.run([SYNDICATE, "plan", "--site", str(site), "--json"], check=False,

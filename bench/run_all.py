@@ -23,8 +23,8 @@ import warm_plan
 def main() -> None:
     quick = "--quick" in sys.argv
     start = time.perf_counter()
-    startup.main(runs=5)
     warm_plan.main(posts=1000 if quick else 10_000, runs=5)
+    startup.main(runs=5)
     cold_preview.main(posts=200 if quick else 1000, runs=5)
     push.main(posts=40 if quick else 200, runs=5 if not quick else 2, telegram_posts=5 if quick else 30)
     stress_inputs.main(count=500 if quick else 10_000)
