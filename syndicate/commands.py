@@ -14,6 +14,7 @@ from typing import Any
 
 from syndicate.adapter import Payload, RequestSpec
 from syndicate.errors import SourceError
+from syndicate.jsonout import emit_json
 from syndicate.post import Post
 from syndicate.redact import redact
 
@@ -50,13 +51,6 @@ def matches(source_rel: str, key: str | None, wanted: Iterable[str], site_root: 
         except OSError:
             continue
     return False
-
-
-def emit_json(data: Any) -> None:
-    """JSON on stdout, through the secret mask."""
-    import sys
-
-    sys.stdout.write(redact(json.dumps(data, ensure_ascii=False, indent=2, default=str)) + "\n")
 
 
 def build_previews(
@@ -179,8 +173,8 @@ def sandbox_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
 
 def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool) -> Run:
     """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
+    from syndicate.layout import STATE_DIR
     from syndicate.sources import open_site
-    from syndicate.state import STATE_DIR
     from syndicate.workflow import config_fingerprint, load_adapters, require_credentials, select_platforms
 
     site = open_site(site_dir)
@@ -204,23 +198,33 @@ def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push
 
 def plan(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
          json_out: bool, sandbox: bool = False) -> int:
-    from syndicate import planner, report
-    from syndicate.state import State
+    from syndicate.planview import show_plan
 
+    return show_plan(plan_result(site_dir, platforms, posts, sandbox=sandbox), json_out=json_out)
+
+
+def plan_result(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
+                sandbox: bool = False) -> dict[str, Any]:
+    """The plan's JSON form; a whole-site plan is also remembered for the quick path (planmemo)."""
+    from syndicate import planmemo, planner
+    from syndicate.state import State
+    from syndicate.workflow import secret_env_names
+
+    root = str(Path(site_dir).resolve())
+    before = None
+    if posts is None and not sandbox and Path(root).is_dir():
+        before = planmemo.fingerprint(root, platforms or [], secret_env_names())
     run = open_run(site_dir, platforms, sandbox=sandbox, push=False)
+    digests: dict[str, str] = {}
     actions, errors = planner.plan(run.site, run.adapters, State.read(run.state_path),
-                                   run.site.config, run.fingerprints, only=posts)
-    if json_out:
-        emit_json({"actions": [a.as_json() for a in actions],
-                   "errors": [str(e) for e in errors]})
-    else:
-        report.table("plan", ["post", "platform", "action", "why"],
-                     [(a.title or a.key, a.platform, a.kind, a.reason) for a in actions
-                      if a.kind != "skip" or a.reason != "unchanged"])
-        unchanged = sum(1 for a in actions if a.kind == "skip" and a.reason == "unchanged")
-        report.console().print(f"{unchanged} post × platform pair(s) unchanged.")
-        report.print_errors(errors)
-    return 1 if errors else 0
+                                   run.site.config, run.fingerprints, only=posts, digests=digests)
+    shown = {"actions": [a.as_json() for a in actions], "errors": [str(e) for e in errors]}
+    data: dict[str, Any] = json.loads(redact(json.dumps(shown, ensure_ascii=False)))
+    if before is not None:
+        due = min((a.post.date.timestamp() for a in actions
+                   if a.post is not None and a.post.date > run.site.now), default=None)
+        planmemo.remember(root, platforms or [], before, data, digests, due)
+    return data
 
 
 def push(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
@@ -236,7 +240,22 @@ def push(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *
         report.print_outcomes(outcomes, dry_run=dry_run)
         report.print_errors(errors)
     failed = any(o.outcome in ("failed", "uncertain") for o in outcomes)
+    if not dry_run and not sandbox:
+        refresh_plan_memo(site_dir)
     return 1 if failed or errors else 0
+
+
+def refresh_plan_memo(site_dir: Path) -> None:
+    """After a command wrote the state, remember what a bare ``syndicate plan`` now shows, so
+    the next one is quick (planmemo). Best effort: a failure here only costs speed later."""
+    from syndicate import planmemo
+    from syndicate.errors import SyndicateError
+
+    if planmemo.recall(str(Path(site_dir).resolve()), []) is None:
+        try:
+            plan_result(site_dir, None, None)
+        except SyndicateError:
+            pass
 
 
 def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
@@ -271,7 +290,7 @@ def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] 
 
 def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
     """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
-    from syndicate.state import STATE_DIR, STATE_NAME
+    from syndicate.layout import STATE_DIR, STATE_NAME
 
     if sandbox:
         return site_root / STATE_DIR / SANDBOX_DIR / STATE_NAME
@@ -315,6 +334,7 @@ def init(site_dir: Path, platforms: list[str] | None) -> int:
             update={"since": None, "max_per_run": None}), run.fingerprints)
         count = planner.baseline(actions, state)
         state.save()
+    refresh_plan_memo(site_dir)
     out.print(f"recorded {count} post × platform pair(s) as already published (baseline) in "
               f"{run.state_path.relative_to(run.site.root)}; commit it with your site")
     report.print_errors(errors)

@@ -74,8 +74,12 @@ def plan(
     *,
     only: list[str] | None = None,
     today: date | None = None,
+    digests: dict[str, str] | None = None,
 ) -> tuple[list[Action], list[SourceError]]:
-    """Every (post, platform) decision, oldest posts first, and the posts that could not be read."""
+    """Every (post, platform) decision, oldest posts first, and the posts that could not be read.
+
+    ``digests``, if given, receives the hash of every post file considered.
+    """
     from syndicate.commands import matches
     from syndicate.workflow import payload_for
 
@@ -88,6 +92,8 @@ def plan(
             if not any(k in only for k in key_hits):
                 continue
         digest = source.digest()
+        if digests is not None:
+            digests[source.rel_path] = digest
         known = state.by_source(source.rel_path)
         pending_platforms: list[str] = []
         for name in adapters:

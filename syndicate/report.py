@@ -45,7 +45,7 @@ def print_preview(items: Sequence[PreviewItem], held: Sequence[Post]) -> None:
         out.print(f"[dim]skipped {safe(post.key)}: {safe(post.hold or '')}[/dim]")
 
 
-def print_errors(errors: Sequence[SourceError]) -> None:
+def print_errors(errors: Sequence[SourceError | str]) -> None:
     if not errors:
         return
     err = console(stderr=True)

@@ -20,7 +20,9 @@ from syndicate.errors import ConfigError
 class PlatformSettings(BaseSettings):
     """Base of every adapter's settings model."""
 
-    model_config = SettingsConfigDict(extra="forbid", env_nested_delimiter="__")
+    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+    # Not "forbid": with it pydantic-settings rejects every line of a shared .env that
+    # belongs to another platform. Unknown keys in syndicate.toml are caught in ``load``.
 
     platform_name: ClassVar[str] = ""
     required_for_push: ClassVar[tuple[str, ...]] = ()
@@ -48,6 +50,12 @@ class PlatformSettings(BaseSettings):
 
         ``overrides`` (the sandbox's endpoints and throwaway credentials) win over both.
         """
+        unknown = sorted(set(table) - set(cls.model_fields))
+        if unknown:
+            raise ConfigError(
+                f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+                f"known: {', '.join(sorted(cls.model_fields))}",
+                source="syndicate.toml", key=f"platforms.{cls.platform_name}.{unknown[0]}")
         for secret in cls.secret_fields():
             if secret in table:
                 raise ConfigError(

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from syndicate.errors import StateError
+from syndicate.layout import STATE_DIR as STATE_DIR
+from syndicate.layout import STATE_NAME as STATE_NAME
 
 SCHEMA_VERSION = 1
-STATE_DIR = ".syndicate"
-STATE_NAME = "state.json"
 Status = Literal["pending", "published", "uncertain", "failed", "baseline"]
 DONE: frozenset[str] = frozenset({"published", "baseline"})
 

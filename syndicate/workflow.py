@@ -101,3 +101,12 @@ def config_fingerprint(adapter: AnyAdapter, config: SyndicateConfig) -> str:
          "parts": config.parts_for(adapter.name).model_dump(mode="json")},
         sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def secret_env_names() -> list[str]:
+    """Every environment variable that holds a secret of an installed adapter."""
+    names: list[str] = []
+    for cls in registry.available().values():
+        model = cls.settings_model
+        names.extend(f"{model.env_prefix()}{field.upper()}" for field in model.secret_fields())
+    return sorted(names)

@@ -78,5 +78,6 @@ def test_example_blog_reaches_a_real_wordpress_intact_and_a_second_push_writes_n
         assert total_posts(client, real_wordpress) == before
         assert int(client.get(f"{real_wordpress.api}/wp/v2/media",
                               params={"per_page": 1}).headers["X-WP-Total"]) == uploads
-        again = client.get(f"{real_wordpress.api}/wp/v2/posts/{seed['id']}", params={"context": "edit"}).json()
+        again = client.get(f"{real_wordpress.api}/wp/v2/posts/{seed['id']}",
+                           params={"context": "edit"}).json()
         assert again["modified_gmt"] == modified

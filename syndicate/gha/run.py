@@ -240,7 +240,7 @@ def repo_top(root: Path) -> Path | None:
 
 def state_file(root: Path, sandbox: bool) -> Path:
     from syndicate.commands import SANDBOX_DIR
-    from syndicate.state import STATE_DIR, STATE_NAME
+    from syndicate.layout import STATE_DIR, STATE_NAME
 
     base = root / STATE_DIR
     return (base / SANDBOX_DIR / STATE_NAME) if sandbox else (base / STATE_NAME)

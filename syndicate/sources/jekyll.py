@@ -18,9 +18,10 @@ import yaml
 
 from syndicate.config import SyndicateConfig
 from syndicate.errors import ConfigError, SourceError
+from syndicate.layout import IGNORED_DIRS
 from syndicate.sources import fields
 from syndicate.sources.permalink import date_parts, expand, jekyll_pattern, slugify
-from syndicate.sources.site import IGNORED_DIRS, Meta, Site, SourceFile, walk
+from syndicate.sources.site import Meta, Site, SourceFile, walk
 
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.[A-Za-z]+$")
 

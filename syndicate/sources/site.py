@@ -20,11 +20,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from syndicate.config import SyndicateConfig
 from syndicate.errors import ConfigError, SourceError
+from syndicate.layout import IGNORED_DIRS
 from syndicate.post import Notice, PlatformOverride, Post, PostOptions
 from syndicate.sources import fields, frontmatter
 
-IGNORED_DIRS = frozenset({".git", ".syndicate", "_site", "node_modules", "vendor", "public",
-                          "resources", ".jekyll-cache", ".sass-cache", "_drafts"})
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 """A cover file must look like an image: only such files are ever handed to an uploader."""
 MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown"})
