@@ -54,7 +54,7 @@ def quick_plan(args: list[str]) -> int | None:
 
 def main() -> None:
     args = sys.argv[1:]
-    if args[:1] == ["plan"] and not os.environ.get("SYNDICATE_NO_MEMO"):
+    if args[:1] == ["plan"] and not os.environ.get("SYNDICATE_NO_MEMO"):  # planmemo.SWITCH_ENV
         code = quick_plan(args[1:])
         if code is not None:
             sys.exit(code)

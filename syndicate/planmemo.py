@@ -30,6 +30,8 @@ from syndicate.layout import CACHE_DIR, IGNORED_DIRS, STATE_DIR, STATE_NAME
 MEMO_NAME = "plan.json"
 MEMO_FORMAT = 1
 ENV_PREFIX = "SYNDICATE_"
+SWITCH_ENV = "SYNDICATE_NO_MEMO"
+"""Set (to anything) to plan in full every time; it is not a setting, so not an input."""
 CONFIG_SUFFIXES = (".toml", ".yml", ".yaml", ".json")
 ACTION_FIELDS = ("post", "platform", "action", "reason", "title")
 """The keys of an action in the plan's JSON form, in order (rows are stored without them)."""
@@ -117,7 +119,8 @@ def inputs_key(root: str, platforms: Sequence[str], secret_names: Iterable[str])
     feed("code", "\n".join(code_stamp()).encode())
     feed("platforms", "\n".join(sorted(platforms)).encode())
     for name in sorted(os.environ):
-        if name.upper().startswith(ENV_PREFIX) and name.upper() not in secrets:
+        upper = name.upper()
+        if upper.startswith(ENV_PREFIX) and upper not in secrets and upper != SWITCH_ENV:
             feed(f"env:{name}", os.environ[name].encode("utf-8", "surrogateescape"))
     config_files = sorted(
         entry.name for entry in os.scandir(root)

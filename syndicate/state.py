@@ -53,11 +53,15 @@ class Entry:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Entry:
-        known = {f.name for f in fields(cls)}
+        known = ENTRY_FIELDS
         return cls(**{k: v for k, v in data.items() if k in known})
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, {}, "")}
+
+
+ENTRY_FIELDS = frozenset(f.name for f in fields(Entry))
+"""Keys an entry may have; others (from a newer minor version) are dropped on reading."""
 
 
 class State:

@@ -138,6 +138,8 @@ def test_settings_change_the_plan_but_secrets_do_not(site: Path, monkeypatch: py
     settle(site)
     assert recall(site) is not None, "a rotated token cannot change what a plan says"
 
+    monkeypatch.setenv("SYNDICATE_NO_MEMO", "1")
+    assert recall(site) is not None, "the switch that bypasses the memo is not a setting"
     monkeypatch.setenv("SYNDICATE_TELEGRAM__MODE", "full")
     assert recall(site) is None
     monkeypatch.delenv("SYNDICATE_TELEGRAM__MODE")
