@@ -13,7 +13,8 @@ Modes (``[platforms.telegram] mode``):
   SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN), then a message linking to it (Instant View).
 
 Limits and quirks: lengths are code points after entity parsing; about one message a
-second per chat (the engine paces it, from ``min_interval``); a bot cannot read a
+second per chat and 20 a minute in a group or channel (the engine paces both, from
+``min_interval`` and ``max_per_minute``); a bot cannot read a
 channel's history, so a message whose send timed out cannot be looked up and is left
 ``uncertain``. Edits use editMessageText/editMessageCaption; "message is not modified"
 means the message already says this. If an edited post now needs a different number of
@@ -78,6 +79,7 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         can_find=False,
         max_concurrency=1,
         min_interval=1.0,
+        max_per_minute=20,
     )
 
     @property

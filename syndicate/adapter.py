@@ -80,6 +80,9 @@ class Capabilities:
     """Requests in flight at once to this platform."""
     min_interval: float = 0.0
     """Seconds between two write requests (Telegram: about one message a second per chat)."""
+    max_per_minute: int = 0
+    """Write requests allowed in any 60 seconds, 0 for no such cap (Telegram groups and
+    channels: 20)."""
     daily_cap: int | None = None
     """Creates allowed per rolling 24 hours (Medium: 10)."""
     cannot_update_reason: str = "the platform cannot update a post"

@@ -161,7 +161,8 @@ class Engine:
         adapter = self.adapters[platform]
         caps = adapter.capabilities
         inner = self.transports.get(platform) or httpx.AsyncHTTPTransport(retries=0)
-        transport = PacedTransport(inner, caps.min_interval, sleep=self.sleep)
+        transport = PacedTransport(inner, caps.min_interval, per_minute=caps.max_per_minute,
+                                    sleep=self.sleep)
         gate = asyncio.Semaphore(max(1, caps.max_concurrency))
         async with build_client(adapter.base_url, transport=transport) as client:
             async def one(action: Action) -> Outcome:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 
 import httpx
@@ -18,27 +19,44 @@ from syndicate.http import WRITE_METHODS
 Sleep = Callable[[float], Awaitable[None]]
 
 
-class PacedTransport(httpx.AsyncBaseTransport):
-    """Spaces write requests at least ``min_interval`` seconds apart."""
+WINDOW = 60.0
 
-    def __init__(self, inner: httpx.AsyncBaseTransport, min_interval: float, *,
+
+class PacedTransport(httpx.AsyncBaseTransport):
+    """Spaces write requests at least ``min_interval`` seconds apart, and sends no more than
+    ``per_minute`` of them in any 60 seconds (0: no such cap).
+
+    Waiting here costs exactly the platform's limit; running into it instead costs a 429,
+    a retry and, on Telegram, flood waits that grow with each offence.
+    """
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, min_interval: float, *, per_minute: int = 0,
                  clock: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
         self.inner = inner
         self.min_interval = min_interval
+        self.per_minute = per_minute
         self.clock = clock
         self.sleep = sleep
         self.lock = asyncio.Lock()
         self.next_write = 0.0
+        self.recent: deque[float] = deque()
         self.requests = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
-        if self.min_interval > 0 and request.method in WRITE_METHODS:
+        if (self.min_interval > 0 or self.per_minute > 0) and request.method in WRITE_METHODS:
             async with self.lock:
                 wait = self.next_write - self.clock()
+                if self.per_minute > 0 and len(self.recent) >= self.per_minute:
+                    wait = max(wait, self.recent[0] + WINDOW - self.clock())
                 if wait > 0:
                     await self.sleep(wait)
-                self.next_write = self.clock() + self.min_interval
+                now = self.clock()
+                self.next_write = now + self.min_interval
+                if self.per_minute > 0:
+                    self.recent.append(now)
+                    while len(self.recent) > self.per_minute:
+                        self.recent.popleft()
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:

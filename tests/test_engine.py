@@ -529,6 +529,30 @@ def test_paced_transport_spaces_writes_and_leaves_reads_alone() -> None:
     assert paced.requests == 7
 
 
+def test_paced_transport_keeps_to_a_per_minute_cap() -> None:
+    clock = FakeClock()
+    sent: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(clock.now)
+        return httpx.Response(200, json={})
+
+    paced = PacedTransport(httpx.MockTransport(handler), 1.0, per_minute=20, clock=clock,
+                           sleep=clock.sleep)
+
+    async def go() -> None:
+        async with httpx.AsyncClient(transport=paced, base_url="https://echo.test") as client:
+            for _ in range(45):
+                await client.post("/sendMessage")
+
+    asyncio.run(go())
+    assert sent[:20] == [100.0 + i for i in range(20)]  # one a second while the window allows
+    assert sent[20] == 160.0 and sent[40] == 220.0  # the 21st waits for the 1st to leave the window
+    for i in range(len(sent)):
+        window = [t for t in sent if sent[i] - 60 < t <= sent[i]]
+        assert len(window) <= 20, f"{len(window)} writes within 60 s ending at {sent[i]}"
+
+
 def test_resolve_settles_an_uncertain_entry(tmp_path: Path) -> None:
     state = state_at(tmp_path)
     state.put("a", "echo", Entry(status="uncertain", last_error="timeout"))
