@@ -154,12 +154,14 @@ def resolve(
     published: Annotated[str | None, typer.Option(
         "--published", help="It did go out: its URL (or id) on the platform.")] = None,
     retry: Annotated[bool, typer.Option("--retry", help="It did not go out: send it again.")] = False,
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="Settle the sandbox's entries.")] = False,
 ) -> None:
     """Settle entries left uncertain by a timeout on a platform that cannot be searched."""
     from syndicate import commands
 
     setup_logging(False)
-    raise typer.Exit(commands.resolve(site, post, platform, published=published, retry=retry))
+    raise typer.Exit(commands.resolve(site, post, platform, published=published, retry=retry,
+                                      sandbox=sandbox))
 
 
 @app.command()

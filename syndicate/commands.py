@@ -342,7 +342,7 @@ def init(site_dir: Path, platforms: list[str] | None) -> int:
 
 
 def resolve(site_dir: Path, key: str | None, platform: str | None, *,
-            published: str | None, retry: bool) -> int:
+            published: str | None, retry: bool, sandbox: bool = False) -> int:
     from syndicate import report
     from syndicate.engine import resolve as settle
     from syndicate.sources import open_site
@@ -350,7 +350,7 @@ def resolve(site_dir: Path, key: str | None, platform: str | None, *,
 
     site = open_site(site_dir)
     with StateLock(site.root):
-        state = State.load(site.root)
+        state = State.read(state_path_of(site.root, sandbox=sandbox))
         open_items = [(k, p, e) for k, p, e in state.entries() if e.status in ("uncertain", "pending")]
         if key is None or platform is None:
             report.table("uncertain", ["post", "platform", "status", "last error"],

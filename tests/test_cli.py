@@ -130,6 +130,22 @@ def test_resolve_settles_an_uncertain_entry(example_blog: Path) -> None:
     assert entry is not None and entry.status == "published" and entry.url == "https://t.me/c/42"
 
 
+def test_resolve_with_sandbox_settles_the_sandbox_state_only(example_blog: Path) -> None:
+    from syndicate.state import Entry
+
+    key = "_posts/想法/2021-01-28-xiaomi.md"
+    box = State.read(example_blog / STATE_DIR / "sandbox" / STATE_NAME)
+    box.put(key, "medium", Entry(status="uncertain", last_error="timeout"))
+    box.save()
+    code, out, _err = invoke("resolve", "--site", str(example_blog), "--sandbox")
+    assert code == 0 and "xiaomi" in out
+    code, _out, _err = invoke("resolve", "--site", str(example_blog), "--sandbox", key, "medium", "--retry")
+    assert code == 0
+    assert State.read(example_blog / STATE_DIR / "sandbox" / STATE_NAME).get(key, "medium") is None, \
+        "--retry forgets the entry, so the next push sends it again"
+    assert not (example_blog / STATE_DIR / STATE_NAME).exists(), "the real state is not touched"
+
+
 def test_help_is_fast_to_import_and_lists_every_command() -> None:
     code, out, _err = invoke("--help")
     assert code == 0
