@@ -250,3 +250,20 @@ def test_a_symlink_out_of_the_site_is_not_followed(tmp_path: Path) -> None:
     assert site.local_file("https://b.example/assets/real.png") is None  # not under baseurl
     assert site.local_file("https://b.example/sub/assets/real.png?v=2") == str(
         (site_root / "assets" / "real.png").resolve())
+
+
+def test_hugo_serves_covers_from_its_static_folders(tmp_path: Path) -> None:
+    site_root = tmp_path / "hugo"
+    (site_root / "content" / "posts").mkdir(parents=True)
+    (site_root / "assets-static" / "img").mkdir(parents=True)
+    (site_root / "assets-static" / "img" / "cover.png").write_bytes(PNG)
+    (site_root / "hugo.toml").write_text(
+        'baseURL = "https://h.example/"\nstaticDir = ["static", "assets-static"]\n', encoding="utf-8")
+    (site_root / "content" / "posts" / "a.md").write_text(
+        '+++\ntitle = "A"\ndate = 2024-01-02\ncover = "/img/cover.png"\n+++\nBody.\n', encoding="utf-8")
+    site = open_site(site_root)
+    post = site.read(site.discover()[0])
+    assert post.cover_image == "https://h.example/img/cover.png"
+    assert post.cover_file == str((site_root / "assets-static" / "img" / "cover.png").resolve())
+    (site_root / "stray.png").write_bytes(PNG)
+    assert site.local_file("https://h.example/stray.png") is None  # Hugo does not serve its root

@@ -67,6 +67,8 @@ class HugoSite(Site):
             permalinks = permalinks["page"]
         self.permalinks = {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
         self.front_matter_required = False
+        static = settings.get("staticdir") or "static"
+        self.asset_dirs = tuple(str(d) for d in (static if isinstance(static, list) else [static]))
 
     def discover(self) -> list[SourceFile]:
         if not self.content.is_dir():

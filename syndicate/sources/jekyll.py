@@ -51,6 +51,7 @@ class JekyllSite(Site):
         settings = load_jekyll_config(root)
         super().__init__(root, config, settings)
         self.source_dir = (root / str(settings.get("source") or ".")).resolve()
+        self.asset_dirs = (str(settings.get("source") or ""),)
         self.pattern = jekyll_pattern(config.site.permalink or settings.get("permalink"))
 
     def excerpt_separator(self, meta: Meta) -> str | None:
