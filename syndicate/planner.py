@@ -86,7 +86,9 @@ def plan(
     actions: list[Action] = []
     errors: list[SourceError] = []
     del today
-    for source in site.discover():
+    sources = site.discover()
+    vanished = vanished_by_hash(state, {s.rel_path for s in sources})
+    for source in sources:
         if only and not matches(source.rel_path, None, only, site.root):
             key_hits = {k for k, _ in state.by_source(source.rel_path).values()}
             if not any(k in only for k in key_hits):
@@ -112,15 +114,27 @@ def plan(
         except SourceError as exc:
             errors.append(exc)
             continue
+        renamed_from = (vanished.get(digest) if not known and post.key not in state.posts else None)
         actions.extend(plan_post(post, source, digest, pending_platforms, adapters, state, config,
-                                 fingerprints, payload_for))
+                                 fingerprints, payload_for, renamed_from))
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors
 
 
+def vanished_by_hash(state: State, present: set[str]) -> dict[str, str]:
+    """Post keys by source hash, for entries whose file is gone: a file with the same bytes
+    under a new name is that post renamed, and must not go out a second time."""
+    found: dict[str, str] = {}
+    for key, _name, entry in state.entries():
+        if entry.source and entry.source not in present and entry.source_hash:
+            found.setdefault(entry.source_hash, key)
+    return found
+
+
 def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
               adapters: Mapping[str, AnyAdapter], state: State, config: SyndicateConfig,
-              fingerprints: Mapping[str, str], payload_for: object) -> list[Action]:
+              fingerprints: Mapping[str, str], payload_for: object,
+              renamed_from: str | None = None) -> list[Action]:
     out: list[Action] = []
     for name in names:
         base = Action("skip", post.key, name, source.rel_path, title=post.title, post=post,
@@ -131,6 +145,12 @@ def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
             continue
         if not post.options.allows(name):
             out.append(replace(base, reason="not for this platform (front matter 'syndicate')"))
+            continue
+        if entry is None and renamed_from is not None and state.get(renamed_from, name) is not None:
+            out.append(replace(base, kind="blocked", reason=(
+                f"the same file as '{renamed_from}', which is gone: if it was renamed, add "
+                f"'syndicate: {{key: \"{renamed_from}\"}}' to its front matter so it keeps its "
+                "history; any other edit makes it a new post")))
             continue
         if entry is None and config.since and post.date.date() < config.since:
             out.append(replace(base, reason=f"dated before 'since' ({config.since})"))

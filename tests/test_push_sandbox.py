@@ -68,6 +68,31 @@ def test_an_edit_updates_wordpress_and_telegram_and_medium_reports_blocked(
     assert len(titles_by_platform(box)["wordpress"]) == len(expected_titles(example_blog)["wordpress"])
 
 
+def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Path) -> None:
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock)
+    push_once(example_blog, box, clock)
+    before = titles_by_platform(box)
+    folder = example_blog / "_posts" / "想法"
+    old_key = "_posts/想法/2021-01-28-xiaomi.md"
+    (folder / "2021-01-28-xiaomi.md").rename(folder / "2021-01-28-xiaomi-phone.md")
+    outcomes, _ = push_once(example_blog, box, clock)
+    renamed = [o for o in outcomes if o.key.endswith("xiaomi-phone.md")]
+    assert {o.platform for o in renamed} == set(PLATFORMS)
+    assert {o.outcome for o in renamed} == {"blocked"}
+    assert all(old_key in o.reason and "syndicate: {key:" in o.reason for o in renamed)
+    assert titles_by_platform(box) == before, "nothing may go out twice"
+
+    # The author follows the advice: the post keeps its history and only changes where it can.
+    moved = folder / "2021-01-28-xiaomi-phone.md"
+    moved.write_text(moved.read_text(encoding="utf-8").replace(
+        "---\n", f'---\nsyndicate: {{key: "{old_key}"}}\n', 1), encoding="utf-8")
+    outcomes, _ = push_once(example_blog, box, clock)
+    seed = {o.platform: o.outcome for o in outcomes if o.key == old_key}
+    assert seed == {"wordpress": "updated", "telegram": "updated", "medium": "blocked"}
+    assert sorted(map(sorted, titles_by_platform(box).values())) == sorted(map(sorted, before.values()))
+
+
 def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: dict[str, str]) -> None:
     """What a careful person does with `syndicate resolve`: look, then say what they saw."""
     state = State.load(site_dir)
