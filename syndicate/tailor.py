@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 import html as htmllib
 import re
+from functools import lru_cache
 
 from bs4 import BeautifulSoup
 
 from syndicate.config import Parts
+from syndicate.dialects.tree import parse
 from syndicate.post import Post
 
 REGION = re.compile(r"<!--\s*syndicate:off\b([^>]*?)-->(.*?)(?:<!--\s*syndicate:on\s*-->|$)", re.S)
@@ -42,18 +44,34 @@ def footer_html(template: str, post: Post, site_url: str) -> str:
     return f"<p>{linked}</p>\n"
 
 
+@lru_cache(maxsize=4)
+def apply_selectors(html: str, drop: tuple[str, ...], replace: tuple[tuple[str, str], ...]) -> str:
+    """``html`` with the ``drop`` selectors' elements removed and the ``replace`` ones replaced.
+
+    Every platform of a post usually gets the same regions and rules, so the result is kept
+    for the last few inputs (a post's platforms are tailored one after the other). Most
+    posts hold nothing the rules select: then the shared read-only tree of ``html`` (the one
+    the dialects parse next) is only serialised, and no private copy is parsed to edit.
+    """
+    tree = parse(html)
+    selectors = (*drop, *(selector for selector, _ in replace))
+    if not any(tree.select_one(selector) for selector in selectors):
+        return str(tree)
+    soup = BeautifulSoup(html, "html.parser")
+    for selector in drop:
+        for element in soup.select(selector):
+            element.decompose()
+    for selector, replacement in replace:
+        for element in soup.select(selector):
+            element.replace_with(BeautifulSoup(replacement, "html.parser"))
+    return str(soup)
+
+
 def tailor(post: Post, platform: str, parts: Parts) -> Post:
     """``post`` as ``platform`` should receive it (pure; the post itself is unchanged)."""
     html = drop_regions(post.html, platform)
     if parts.drop or parts.replace:
-        soup = BeautifulSoup(html, "html.parser")
-        for selector in parts.drop:
-            for element in soup.select(selector):
-                element.decompose()
-        for selector, replacement in parts.replace.items():
-            for element in soup.select(selector):
-                element.replace_with(BeautifulSoup(replacement, "html.parser"))
-        html = str(soup)
+        html = apply_selectors(html, tuple(parts.drop), tuple(parts.replace.items()))
     if parts.footer:
         site_url = post.canonical_url.split("/", 3)
         html = html.rstrip() + "\n" + footer_html(parts.footer, post, "/".join(site_url[:3]))
