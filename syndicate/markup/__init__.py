@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from bs4 import Tag
 from markdown_it import MarkdownIt
 
 from syndicate.markup.clean import clean
@@ -55,7 +56,8 @@ def render_body(source: str, ctx: MarkupContext) -> RenderedBody:
         head = text.split(ctx.excerpt_separator, 1)[0]
         excerpt_soup, _ = clean(md.render(head), ctx.page_url, ctx.site_url)
         excerpt_html = str(excerpt_soup).strip()
-    paragraph = next((p for p in soup.find_all("p") if p.get_text(strip=True)), None)
+    paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
+                      and node.get_text(strip=True)), None)
     return RenderedBody(
         html=str(soup).strip() + "\n",
         notices=tuple(sink.items),

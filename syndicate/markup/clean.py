@@ -21,6 +21,8 @@ URL_ATTRS = {"a": "href", "img": "src", "source": "src", "video": "src", "audio"
 MARKER = re.compile(r"^\s*syndicate:(on|off)\b")
 MARKED_SECTION = re.compile(r"<!\[")
 KEEP_SCHEMES = ("mailto:", "tel:", "data:", "javascript:")
+BLOCKS = frozenset({"div", "center", "span", "p", "section", "aside", "figure"})
+"""Elements that, left empty (no text, no media), are a widget a site script would fill."""
 
 
 def absolute(url: str, page_url: str, site_url: str) -> str:
@@ -34,27 +36,40 @@ def absolute(url: str, page_url: str, site_url: str) -> str:
     return urljoin(page_url, url)
 
 
+def decomposed(tag: Tag) -> bool:
+    """``tag.decomposed`` without its cost: on a live tag bs4's property falls through to
+    ``Tag.__getattr__``, which searches the whole subtree for a tag named ``_decomposed``."""
+    return bool(vars(tag).get("_decomposed"))
+
+
 def is_empty_widget(tag: Tag) -> bool:
-    if tag.name in MEDIA or tag.find(MEDIA):
+    # Text first: most blocks have some, and the media search is the dearer test.
+    if tag.name in MEDIA or tag.get_text(strip=True):
         return False
-    return not tag.get_text(strip=True)
+    return tag.find(MEDIA) is None
 
 
 def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str | None]:
-    """Cleaned tree and the first image's absolute URL."""
+    """Cleaned tree and the first image's absolute URL.
+
+    The tree is walked with plain ``descendants`` loops rather than ``find_all``: bs4's
+    matching machinery cost more than the parse itself here, for simple name tests.
+    """
     try:
         soup = BeautifulSoup(html, "html.parser")
     except ParserRejectedMarkup:
         # Python's HTML parser gives up on a stray "<![" (raw HTML in Markdown passes it
         # through); as text it is what the author typed, and one odd post must not stop a run.
         soup = BeautifulSoup(MARKED_SECTION.sub("&lt;![", html), "html.parser")
-    for tag in soup.find_all(DROP):
+    for tag in [node for node in soup.descendants if isinstance(node, Tag) and node.name in DROP]:
         tag.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+    nodes = list(soup.descendants)
+    for comment in [node for node in nodes if isinstance(node, Comment)]:
         if not MARKER.match(str(comment)):
             comment.extract()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
+    tags = [node for node in nodes if isinstance(node, Tag)]
+    for tag in tags:
+        if decomposed(tag):
             continue
         attr = URL_ATTRS.get(tag.name)
         if attr and tag.get(attr):
@@ -68,9 +83,9 @@ def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str |
                 del tag[name]
         if tag.name == "img" and tag.get("srcset"):
             del tag["srcset"]
-    blocks = ["div", "center", "span", "p", "section", "aside", "figure"]
-    for tag in reversed(soup.find_all(blocks)):
-        if not tag.decomposed and is_empty_widget(tag):
+    for tag in reversed([tag for tag in tags if tag.name in BLOCKS]):
+        if not decomposed(tag) and is_empty_widget(tag):
             tag.decompose()
-    first = soup.find("img", src=True)
+    first = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "img"
+                  and node.get("src") is not None), None)
     return soup, (str(first["src"]) if first else None)
