@@ -39,18 +39,37 @@ class PreviewItem:
         }
 
 
-def matches(source_rel: str, key: str | None, wanted: Iterable[str], site_root: Path) -> bool:
-    """``--post`` accepts a post key, a site-relative path, or a path as typed in the shell."""
+def matching(source_rel: str, key: str | None, wanted: Iterable[str], site_root: Path) -> set[str]:
+    """The ``--post`` values that name this post: a post key, a site-relative path, or a
+    path as typed in the shell."""
+    found: set[str] = set()
     for item in wanted:
         if item in (source_rel, key):
-            return True
+            found.add(item)
+            continue
         candidate = Path(item)
         try:
             if candidate.resolve() == (site_root / source_rel).resolve():
-                return True
+                found.add(item)
         except OSError:
             continue
-    return False
+    return found
+
+
+def matches(source_rel: str, key: str | None, wanted: Iterable[str], site_root: Path) -> bool:
+    return bool(matching(source_rel, key, wanted, site_root))
+
+
+def require_matched(wanted: Iterable[str] | None, matched: set[str]) -> None:
+    """A ``--post`` that names no post is a typo: doing nothing and exiting 0 would read as
+    "already published"."""
+    from syndicate.errors import ConfigError
+
+    missing = [item for item in (wanted or ()) if item not in matched]
+    if missing:
+        raise ConfigError(f"no post file or key matches {', '.join(repr(m) for m in missing)}; "
+                          "give a path like _posts/2024-01-31-slug.md, or a key from "
+                          "'syndicate status'", key="--post")
 
 
 def build_previews(
@@ -66,14 +85,19 @@ def build_previews(
     items: list[PreviewItem] = []
     held: list[Post] = []
     errors: list[SourceError] = []
+    matched: set[str] = set()
     for source in site.discover():
         try:
             post = site.read(source)
         except SourceError as exc:
-            if not posts or matches(source.rel_path, None, posts, site.root):
+            hits = matching(source.rel_path, None, posts or (), site.root)
+            matched |= hits
+            if not posts or hits:
                 errors.append(exc)
             continue
-        if posts and not matches(source.rel_path, post.key, posts, site.root):
+        hits = matching(source.rel_path, post.key, posts or (), site.root)
+        matched |= hits
+        if posts and not hits:
             continue
         if post.hold:
             held.append(post)
@@ -83,6 +107,7 @@ def build_previews(
                 continue
             payload = payload_for(adapter, post, site.config)
             items.append(PreviewItem(post, name, payload, adapter.requests(payload)))
+    require_matched(posts, matched)
     return items, held, errors
 
 
@@ -320,8 +345,11 @@ def init(site_dir: Path, platforms: list[str] | None) -> int:
 
     from syndicate import planner, report
     from syndicate.config import CONFIG_NAME
+    from syndicate.errors import ConfigError
     from syndicate.state import State, StateLock
 
+    if not Path(site_dir).is_dir():  # before writing anything into it
+        raise ConfigError(f"no such folder: {site_dir}", key="--site")
     config_path = Path(site_dir) / CONFIG_NAME
     out = report.console()
     if not config_path.exists():

@@ -7,12 +7,13 @@ platform (enabled, site-only parts, footer) and the adapter's non-secret setting
 
 from __future__ import annotations
 
+import string
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from syndicate.errors import ConfigError
 
@@ -48,6 +49,67 @@ class Parts(BaseModel):
     footer: str | None = None
     """Template appended to the body; fields: {canonical_url} {title} {site_url}."""
 
+    @field_validator("drop")
+    @classmethod
+    def _drop_selectors_compile(cls, value: list[str]) -> list[str]:
+        for selector in value:
+            check_selector(selector)
+        return value
+
+    @field_validator("replace")
+    @classmethod
+    def _replace_selectors_compile(cls, value: dict[str, str]) -> dict[str, str]:
+        for selector in value:
+            check_selector(selector)
+        return value
+
+    @field_validator("footer")
+    @classmethod
+    def _footer_fields_known(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_footer(value)
+        return value
+
+
+FOOTER_FIELDS = ("canonical_url", "title", "site_url")
+
+
+def check_selector(selector: str) -> None:
+    """A bad selector must stop the run here, as a config error, not crash the first post."""
+    import soupsieve
+
+    try:
+        soupsieve.compile(selector)
+    except (soupsieve.SelectorSyntaxError, TypeError) as exc:
+        first = str(exc).splitlines()[0]
+        raise ValueError(f"invalid CSS selector '{selector}': {first}") from None
+
+
+def check_footer(template: str) -> None:
+    """Only plain ``{name}`` fields: anything else would fail (or reach into objects) when
+    every post is rendered; ``{{`` and ``}}`` stand for literal braces."""
+    hint = f"use only {', '.join('{' + name + '}' for name in FOOTER_FIELDS)}, and '{{{{' for a literal '{{'"
+    try:
+        fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(template)
+                  if name is not None]
+    except ValueError as exc:
+        raise ValueError(f"footer template: {exc}; {hint}") from None
+    for name, spec, conversion in fields:
+        if name not in FOOTER_FIELDS:
+            raise ValueError(f"footer template: unknown field '{{{name}}}'; {hint}")
+        if spec or conversion:
+            raise ValueError(f"footer template: '{{{name}}}' takes no '!' conversion or ':' format")
+
+
+def describe(exc: ValidationError) -> str:
+    """Pydantic's report as one line: ``where: what`` per problem, no URLs or input echoes."""
+    problems = []
+    for error in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in error["loc"])
+        what = error["msg"].removeprefix("Value error, ")
+        problems.append(what if what.startswith(where + ".") else f"{where}: {what}")
+    return "; ".join(problems)
+
 
 COMMON_PLATFORM_KEYS = frozenset({"enabled", "drop", "replace", "footer"})
 
@@ -65,13 +127,29 @@ class SyndicateConfig(BaseModel):
     parts: Parts = Field(default_factory=Parts)
     platforms: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
+    @field_validator("platforms")
+    @classmethod
+    def _common_keys_valid(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        """``enabled`` and the parts keys are checked here, when the file is read: a string
+        ``enabled = "no"`` would otherwise count as true, and a bad selector crash a post."""
+        for name, table in value.items():
+            enabled = table.get("enabled")
+            if enabled is not None and not isinstance(enabled, bool):
+                raise ValueError(f"platforms.{name}.enabled: expected true or false, "
+                                 f"found {enabled!r}")
+            try:
+                Parts(**{k: v for k, v in table.items() if k in ("drop", "replace", "footer")})
+            except ValidationError as exc:
+                raise ValueError(f"platforms.{name}.{describe(exc)}") from None
+        return value
+
     def parts_for(self, platform: str) -> Parts:
         """Global parts rules merged with the platform's own (platform footer wins)."""
         table = self.platforms.get(platform, {})
         try:
             own = Parts(**{k: v for k, v in table.items() if k in ("drop", "replace", "footer")})
         except ValidationError as exc:
-            raise ConfigError(str(exc), source=CONFIG_NAME, key=f"platforms.{platform}") from None
+            raise ConfigError(describe(exc), source=CONFIG_NAME, key=f"platforms.{platform}") from None
         return Parts(
             drop=[*self.parts.drop, *own.drop],
             replace={**self.parts.replace, **own.replace},
@@ -86,7 +164,7 @@ class SyndicateConfig(BaseModel):
     def platform_enabled(self, platform: str) -> bool | None:
         """True/False if the toml says so, None if it is silent."""
         value = self.platforms.get(platform, {}).get("enabled")
-        return None if value is None else bool(value)
+        return value if isinstance(value, bool) else None
 
 
 def load_config(site_root: Path) -> SyndicateConfig:
@@ -103,7 +181,4 @@ def load_config(site_root: Path) -> SyndicateConfig:
     try:
         return SyndicateConfig.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-            for e in exc.errors(include_url=False, include_input=False))
-        raise ConfigError(problems, source=str(path)) from None
+        raise ConfigError(describe(exc), source=str(path)) from None

@@ -80,7 +80,7 @@ def plan(
 
     ``digests``, if given, receives the hash of every post file considered.
     """
-    from syndicate.commands import matches
+    from syndicate.commands import matching, require_matched
     from syndicate.workflow import payload_for
 
     actions: list[Action] = []
@@ -88,10 +88,13 @@ def plan(
     del today
     sources = site.discover()
     vanished = vanished_by_hash(state, {s.rel_path for s in sources})
+    matched: set[str] = set()
     for source in sources:
-        if only and not matches(source.rel_path, None, only, site.root):
+        if only:
             key_hits = {k for k, _ in state.by_source(source.rel_path).values()}
-            if not any(k in only for k in key_hits):
+            hits = matching(source.rel_path, None, only, site.root) | (key_hits & set(only))
+            matched |= hits
+            if not hits:
                 continue
         digest = source.digest()
         if digests is not None:
@@ -117,6 +120,7 @@ def plan(
         renamed_from = (vanished.get(digest) if not known and post.key not in state.posts else None)
         actions.extend(plan_post(post, source, digest, pending_platforms, adapters, state, config,
                                  fingerprints, payload_for, renamed_from))
+    require_matched(only, matched)
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors
 

@@ -29,6 +29,7 @@ def select_platforms(
     A push later narrows this to the platforms whose credentials are present.
     """
     known = registry.available()
+    check_platform_tables(config, known)
     if requested:
         for name in requested:
             registry.get(name)  # raises a ConfigError listing the known names
@@ -38,6 +39,18 @@ def select_platforms(
             registry.get(name)
         return [name for name in known if name in config.platforms_enabled]
     return [name for name in known if config.platform_enabled(name) is not False]
+
+
+def check_platform_tables(config: SyndicateConfig, known: Mapping[str, object]) -> None:
+    """A ``[platforms.<name>]`` table for no installed adapter is a typo (or a missing
+    package): left silent, its settings would simply never apply."""
+    from syndicate.config import CONFIG_NAME
+
+    for name in config.platforms:
+        if name not in known:
+            raise ConfigError(f"unknown platform '{name}'; known platforms: {', '.join(known)} "
+                              "(fix the table's name, or install the adapter's package)",
+                              source=CONFIG_NAME, key=f"platforms.{name}")
 
 
 def load_adapters(
