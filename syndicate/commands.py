@@ -246,8 +246,8 @@ def plan_result(site_dir: Path, platforms: list[str] | None, posts: list[str] | 
     shown = {"actions": [a.as_json() for a in actions], "errors": [str(e) for e in errors]}
     data: dict[str, Any] = json.loads(redact(json.dumps(shown, ensure_ascii=False)))
     if before is not None:
-        due = min((a.post.date.timestamp() for a in actions
-                   if a.post is not None and a.post.date > run.site.now), default=None)
+        due = min((a.post.turns_at.timestamp() for a in actions
+                   if a.post is not None and a.post.turns_at is not None), default=None)
         planmemo.remember(root, platforms or [], before, data, digests, due)
     return data
 

@@ -82,6 +82,9 @@ class Post:
     notices: tuple[Notice, ...] = ()
     hold: str | None = None
     """Why this post must not go out at all (draft, ``published: false``, future date)."""
+    turns_at: datetime | None = None
+    """The next moment ``hold`` changes by the clock alone (a future date, Hugo's publishDate
+    or expiryDate): a remembered plan is stale from then on."""
 
     @cached_property
     def markdown(self) -> str:

@@ -94,6 +94,10 @@ FIELDS: dict[str, tuple[str, Processor]] = {
     "published": ("published", as_bool),
     "excerpt_separator": ("excerpt_separator", as_text),
 }
+SCHEDULE: dict[str, str] = {"publishdate": "publish_date", "expirydate": "expiry_date",
+                            "unpublishdate": "expiry_date"}
+"""Hugo's window of publication, kept apart from ``date``: a page dated in the past but with
+a future publishDate is not on the site yet."""
 COVER_KEYS = ("image", "cover", "cover_image", "featured_image", "thumbnail", "banner")
 
 
@@ -126,6 +130,12 @@ def normalise(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]
             continue
         if value not in ("", ()):
             clean[target] = value
+    for key, target in SCHEDULE.items():
+        if key in lowered and target not in clean and lowered[key] not in (None, ""):
+            try:
+                clean[target] = as_datetime(lowered[key])
+            except ValueError as exc:
+                problems.append((key, str(exc)))
     cover = cover_of(lowered)
     if cover:
         clean["cover"] = cover

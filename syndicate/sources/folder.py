@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from syndicate.config import SyndicateConfig
-from syndicate.errors import SourceError
+from syndicate.errors import ConfigError, SourceError
 from syndicate.sources import fields
 from syndicate.sources.permalink import date_parts, expand, slugify
 from syndicate.sources.site import Meta, Site, SourceFile, walk
@@ -31,8 +31,9 @@ class FolderSite(Site):
         self.pattern = config.site.permalink or "/:slug/"
 
     def discover(self) -> list[SourceFile]:
-        if not self.posts_dir.is_dir():
-            return []
+        if not self.posts_dir.is_dir():  # a typo here would otherwise read as "nothing new"
+            raise ConfigError(f"no such folder '{self.config.site.posts_dir}'",
+                              source="syndicate.toml", key="site.posts_dir")
         return [self.source(p) for p in walk(self.posts_dir) if p.name.lower() not in SKIP_NAMES]
 
     def stem_parts(self, source: SourceFile) -> tuple[datetime | None, str]:

@@ -19,7 +19,7 @@ import yaml
 from syndicate.config import SyndicateConfig
 from syndicate.errors import ConfigError, SourceError
 from syndicate.sources import fields
-from syndicate.sources.permalink import date_parts, expand, hugo_urlize
+from syndicate.sources.permalink import date_parts, expand, hugo_path, hugo_urlize
 from syndicate.sources.site import Meta, Site, SourceFile, walk
 
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
@@ -35,7 +35,10 @@ def find_hugo_config(root: Path) -> Path | None:
 
 
 def load_hugo_config(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError("not valid UTF-8; save it as UTF-8", source=str(path)) from None
     try:
         if path.suffix == ".toml":
             data = tomllib.loads(text)
@@ -45,7 +48,20 @@ def load_hugo_config(path: Path) -> dict[str, Any]:
             data = yaml.safe_load(text) or {}
     except (tomllib.TOMLDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
         raise ConfigError(f"cannot be parsed: {exc}", source=str(path)) from None
-    return {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        raise ConfigError("must be a mapping of settings", source=str(path))
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def permalink_patterns(settings: dict[str, Any], source: Path) -> dict[str, str]:
+    """``permalinks`` by section (Hugo ≥ 0.120 may nest them under ``page``)."""
+    permalinks = settings.get("permalinks") or {}
+    if isinstance(permalinks, dict) and isinstance(permalinks.get("page"), dict):
+        permalinks = permalinks["page"]
+    if not isinstance(permalinks, dict):
+        raise ConfigError("permalinks must be a table of section = \"/pattern/\"", source=str(source),
+                          key="permalinks")
+    return {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
 
 
 class HugoSite(Site):
@@ -62,10 +78,8 @@ class HugoSite(Site):
         settings.setdefault("lang", settings.get("languagecode"))
         super().__init__(root, config, settings)
         self.content = root / str(settings.get("contentdir") or "content")
-        permalinks = settings.get("permalinks") or {}
-        if isinstance(permalinks.get("page"), dict):
-            permalinks = permalinks["page"]
-        self.permalinks = {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
+        self.permalinks = permalink_patterns(settings, config_path)
+        self.lower_paths = not settings.get("disablepathtolower")
         self.front_matter_required = False
         static = settings.get("staticdir") or "static"
         self.asset_dirs = tuple(str(d) for d in (static if isinstance(static, list) else [static]))
@@ -91,6 +105,11 @@ class HugoSite(Site):
                               fix="add 'date = 2024-01-31' to the front matter")
         return fields.localise(moment, self.zone)
 
+    def folders(self, source: SourceFile) -> list[str]:
+        """The folders between content/ and the page (a bundle's own folder excluded)."""
+        parts = list(source.path.relative_to(self.content).parts[:-1])
+        return parts[:-1] if source.path.stem == "index" and parts else parts
+
     def page_path(self, meta: Meta, date: datetime) -> str:
         if meta.fields.get("url"):
             return self.baseurl + expand(str(meta.fields["url"]), {})
@@ -98,13 +117,36 @@ class HugoSite(Site):
         title = str(meta.fields.get("title") or "")
         slug = meta.fields.get("slug") or hugo_urlize(title) or self.file_name(meta.source)
         pattern = self.permalinks.get(section)
-        if pattern is None:
-            path = f"/{section}/{meta.fields.get('slug') or self.file_name(meta.source)}/"
-            return self.baseurl + expand(path, {})
+        if pattern is None:  # Hugo's default: the content path, last part replaced by slug
+            last = meta.fields.get("slug") or self.file_name(meta.source)
+            path = "/".join(["", *self.folders(meta.source), last, ""])
+            return self.baseurl + hugo_path(expand(path, {}), lower=self.lower_paths)
         values = {**date_parts(date.astimezone(self.zone)), "title": hugo_urlize(title),
                   "slug": slug, "filename": self.file_name(meta.source),
                   "contentbasename": self.file_name(meta.source), "section": section}
-        return self.baseurl + expand(pattern, values)
+        return self.baseurl + hugo_path(expand(pattern, values), lower=self.lower_paths)
+
+    def schedule(self, meta: Meta) -> tuple[datetime | None, datetime | None]:
+        """(publishDate, expiryDate) in the site's zone, where the page sets them."""
+        publish, expiry = meta.fields.get("publish_date"), meta.fields.get("expiry_date")
+        return (fields.localise(publish, self.zone) if publish else None,
+                fields.localise(expiry, self.zone) if expiry else None)
+
+    def hold_of(self, meta: Meta, date: datetime) -> str | None:
+        """Hugo publishes a page from its publishDate until its expiryDate."""
+        held = super().hold_of(meta, date)
+        if held:
+            return held
+        publish, expiry = self.schedule(meta)
+        if publish is not None and publish > self.now:
+            return f"publishDate in the future ({publish.isoformat()})"
+        if expiry is not None and expiry <= self.now:
+            return f"expired (expiryDate {expiry.isoformat()})"
+        return None
+
+    def turns_at(self, meta: Meta, date: datetime) -> datetime | None:
+        moments = [m for m in (date, *self.schedule(meta)) if m is not None and m > self.now]
+        return min(moments, default=None)
 
     def resolve_link(self, kind: str, target: str) -> str | None:
         wanted = target.strip().lstrip("/").removesuffix(".md")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,13 @@ def load_jekyll_config(root: Path) -> dict[str, Any]:
     return data
 
 
+def as_names(value: Any) -> list[Any]:
+    """``exclude`` / ``include``: a list, or one name."""
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, (str, int))]
+    return [value] if isinstance(value, str) else []
+
+
 class JekyllSite(Site):
     kind = "jekyll"
 
@@ -51,8 +59,13 @@ class JekyllSite(Site):
         settings = load_jekyll_config(root)
         super().__init__(root, config, settings)
         self.source_dir = (root / str(settings.get("source") or ".")).resolve()
+        if not self.source_dir.is_dir():
+            raise ConfigError(f"no such folder '{settings.get('source')}'; fix 'source' or "
+                              "remove it", source=str(root / "_config.yml"), key="source")
         self.asset_dirs = (str(settings.get("source") or ""),)
         self.pattern = jekyll_pattern(config.site.permalink or settings.get("permalink"))
+        self.exclude = [str(e).strip("/") for e in as_names(settings.get("exclude"))]
+        self.include = {str(i).strip("/") for i in as_names(settings.get("include"))}
 
     def excerpt_separator(self, meta: Meta) -> str | None:
         return (meta.fields.get("excerpt_separator") or self.config.site.excerpt_separator
@@ -73,9 +86,18 @@ class JekyllSite(Site):
                 continue
             if child.name == "_posts":
                 dirs.append(child)
-            elif child.name not in IGNORED_DIRS and not child.name.startswith("."):
+            elif child.name not in IGNORED_DIRS and self.reads(child):
                 dirs.extend(self.posts_dirs(child))
         return dirs
+
+    def reads(self, folder: Path) -> bool:
+        """Whether Jekyll looks inside ``folder``: not one it excludes, and not one whose name
+        starts with ``.`` or ``_`` unless ``include`` lists it (posts found there would never
+        be on the site, so their canonical URLs would be dead links)."""
+        rel = folder.relative_to(self.source_dir).as_posix()
+        if any(fnmatch(rel, pattern) or fnmatch(folder.name, pattern) for pattern in self.exclude):
+            return False
+        return not folder.name.startswith((".", "_")) or folder.name in self.include or rel in self.include
 
     def name_parts(self, source: SourceFile) -> tuple[datetime, str]:
         match = POST_NAME.match(source.path.name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 JEKYLL_STYLES = {
     "date": "/:categories/:year/:month/:day/:title:output_ext",
@@ -69,3 +69,22 @@ def slugify(text: str) -> str:
 
 def hugo_urlize(text: str) -> str:
     return re.sub(r"\s+", "-", text.strip().lower())
+
+
+HUGO_PATH_KEEP = frozenset("./\\_-#+~%")
+
+
+def hugo_path(path: str, *, lower: bool) -> str:
+    """A page path as Hugo publishes it (its MakePathSanitized): spaces become hyphens,
+    characters other than letters, marks, digits and ``./_-#+~%`` are dropped, and the
+    whole is lower-cased unless the site sets ``disablePathToLower``."""
+    import unicodedata
+
+    kept = []
+    for char in unquote(path):
+        if char.isspace():
+            kept.append("-")
+        elif char in HUGO_PATH_KEEP or unicodedata.category(char)[0] in "LMN":
+            kept.append(char)
+    clean = "".join(kept)
+    return quote(clean.lower() if lower else clean, safe=SAFE)

@@ -189,6 +189,10 @@ class Site(ABC):
             return f"dated in the future ({date.isoformat()})"
         return None
 
+    def turns_at(self, meta: Meta, date: datetime) -> datetime | None:
+        """When the clock alone changes ``hold_of``: a future-dated post comes due."""
+        return date if date > self.now else None
+
     def read(self, source: SourceFile) -> Post:
         from syndicate.dialects.text import to_text
         from syndicate.markup import MarkupContext, render_body
@@ -234,6 +238,7 @@ class Site(ABC):
             options=options,
             notices=tuple(meta.notices) + body.notices,
             hold=self.hold_of(meta, date),
+            turns_at=self.turns_at(meta, date),
         )
 
     def local_file(self, url: str | None) -> str | None:
