@@ -49,8 +49,8 @@ def print_errors(errors: Sequence[SourceError | str]) -> None:
     if not errors:
         return
     err = console(stderr=True)
-    for error in errors:
-        err.print(f"[red]error:[/red] {safe(str(error))}")
+    for error in errors:  # one line each, however narrow the terminal: logs are grepped
+        err.print(f"[red]error:[/red] {safe(str(error))}", soft_wrap=True)
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

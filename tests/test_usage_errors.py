@@ -77,3 +77,31 @@ def test_a_post_option_naming_a_real_post_still_works(example_blog: Path) -> Non
     assert code == 0, err
     code, err = invoke("push", "--sandbox", "--site", str(example_blog), "--post", real)
     assert code == 0, err  # now matched through the state file's key: still not an error
+
+
+@pytest.mark.parametrize(("block", "expected"), [
+    ("syndicate: {platforms: [wordpres]}", "unknown platform 'wordpres'"),
+    ("syndicate: {telegarm: {title: Short}}", "unknown platform 'telegarm'"),
+    ("syndicate: {platforms: {a: 1}}", "expected a list"),
+    ("syndicate: {telegram: {tags: {x: 1}}}", "expected a list"),
+    ("syndicate: {enabled: maybe}", "expected true or false"),
+])
+def test_a_bad_syndicate_block_is_that_posts_error_on_one_line(example_blog: Path, block: str,
+                                                                expected: str) -> None:
+    bad = example_blog / "_posts" / "2024-01-01-a-rather-long-file-name-for-a-narrow-terminal.md"
+    bad.write_text(f"---\ntitle: Bad block\n{block}\n---\nbody\n", encoding="utf-8")
+    code, err = invoke("plan", "--site", str(example_blog))
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err  # the error is not wrapped, whatever the terminal width
+    assert bad.name in lines[0] and expected in lines[0] and "(field 'syndicate')" in lines[0]
+
+
+def test_enabled_no_in_the_syndicate_block_keeps_the_post_off_every_platform(example_blog: Path) -> None:
+    post = example_blog / "_posts" / "2024-01-01-off.md"
+    post.write_text("---\ntitle: Off\nsyndicate: {enabled: \"no\"}\n---\nbody\n", encoding="utf-8")
+    result = runner.invoke(app, ["plan", "--site", str(example_blog), "--json"])
+    import json
+
+    mine = [a for a in json.loads(result.stdout)["actions"] if a["post"] == "_posts/2024-01-01-off.md"]
+    assert mine and all(a["action"] == "skip" for a in mine), mine

@@ -75,7 +75,18 @@ def parse_options(value: Any, rel: str) -> PostOptions:
     if not isinstance(value, dict):
         raise SourceError(rel, "the 'syndicate' block must be false or a mapping", field="syndicate",
                           fix="write e.g. 'syndicate: {platforms: [wordpress]}'")
+    try:
+        return options_of(value, rel)
+    except ValueError as exc:  # a value of the wrong shape, e.g. platforms: {a: 1}
+        raise SourceError(rel, f"in the 'syndicate' block: {exc}", field="syndicate",
+                          fix="write e.g. 'syndicate: {platforms: [wordpress], enabled: true}'") from None
+
+
+def options_of(value: dict[str, Any], rel: str) -> PostOptions:
+    """The mapping form of the block; ValueError for a value of the wrong type (``enabled:
+    "no"`` must not count as true, as ``bool("no")`` would)."""
     platforms = value.get("platforms")
+    check_platform_names(value, platforms, rel)
     overrides: dict[str, PlatformOverride] = {}
     for name, item in value.items():
         if isinstance(item, dict) and name not in ("platforms",):
@@ -83,10 +94,27 @@ def parse_options(value: Any, rel: str) -> PostOptions:
             title = str(item["title"]) if "title" in item else None
             overrides[str(name)] = PlatformOverride(title=title, tags=tags)
     return PostOptions(
-        enabled=bool(value.get("enabled", True)),
+        enabled=fields.as_bool(value.get("enabled", True)),
         platforms=fields.as_list(platforms) if platforms is not None else None,
         overrides=overrides,
     )
+
+
+OPTION_KEYS = frozenset({"platforms", "enabled", "key"})
+
+
+def check_platform_names(block: dict[str, Any], platforms: Any, rel: str) -> None:
+    """A misspelt platform in ``platforms:`` (or an override table) would silently keep the
+    post off that platform for good; name it instead."""
+    from syndicate import registry
+
+    known = registry.available()
+    named = [*(fields.as_list(platforms) if platforms is not None else ()),
+             *(str(k) for k, v in block.items() if isinstance(v, dict) and k not in OPTION_KEYS)]
+    unknown = [name for name in named if name not in known]
+    if unknown:
+        raise SourceError(rel, f"unknown platform '{unknown[0]}' in the 'syndicate' block",
+                          field="syndicate", fix=f"use one of: {', '.join(known)}")
 
 
 class Site(ABC):
