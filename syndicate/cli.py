@@ -69,6 +69,9 @@ def guarded(func: Callable[P, None]) -> Callable[P, None]:
             fail(str(exc), 2)
         except SyndicateError as exc:
             fail(str(exc), 1)
+        except OSError as exc:  # a folder that is a file, a read-only disk: one line, not a traceback
+            where = f": {exc.filename}" if exc.filename else ""
+            fail(f"{exc.strerror or exc}{where}", 2)
 
     return wrapper
 

@@ -132,7 +132,10 @@ def preview(
     open_browser: bool = False,
 ) -> int:
     from syndicate import report
+    from syndicate.errors import ConfigError
 
+    if html_dir is not None and html_dir.exists() and not html_dir.is_dir():
+        raise ConfigError(f"{html_dir} is a file; give a folder for the preview site", key="--html")
     items, held, errors = build_previews(site_dir, platforms, posts)
     if json_out:
         emit_json([item.as_json() for item in items])

@@ -105,3 +105,19 @@ def test_enabled_no_in_the_syndicate_block_keeps_the_post_off_every_platform(exa
 
     mine = [a for a in json.loads(result.stdout)["actions"] if a["post"] == "_posts/2024-01-01-off.md"]
     assert mine and all(a["action"] == "skip" for a in mine), mine
+
+
+def test_preview_html_into_a_file_is_a_usage_error_before_any_output(example_blog: Path,
+                                                                     tmp_path: Path) -> None:
+    target = tmp_path / "not-a-folder"
+    target.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["preview", "--site", str(example_blog), "--html", str(target)])
+    assert result.exit_code == 2 and "--html" in result.stderr and "is a file" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_file_where_syndicate_keeps_its_folder_is_one_line_not_a_traceback(example_blog: Path) -> None:
+    (example_blog / ".syndicate").write_text("oops", encoding="utf-8")
+    code, err = invoke("push", "--sandbox", "--site", str(example_blog))
+    assert code == 2 and err.startswith("error: ") and ".syndicate" in err
+    assert len(err.strip().splitlines()) == 1, err
