@@ -89,3 +89,18 @@ def test_space_separated_jekyll_tags_and_a_site_timezone(tmp_path: Path) -> None
     assert posts[0].tags == ("alpha", "beta")
     assert posts[0].date.utcoffset() == timedelta(hours=9)
     assert posts[0].canonical_url == "https://e.com/2024/02/03/hello/"
+
+
+def test_hugo_dates_fall_back_like_hugo_and_an_undated_page_is_held_not_an_error(hugo: Path) -> None:
+    write(hugo / "content" / "contact.md", "---\ntitle: Contact\n---\nMail me\n")
+    write(hugo / "content" / "posts" / "late.md",
+          "---\ntitle: Late\npublishDate: 2024-02-03\n---\nBody\n")
+    write(hugo / "content" / "posts" / "touched.md",
+          "---\ntitle: Touched\nlastmod: 2024-03-04\n---\nBody\n")
+    posts = posts_by_title(hugo)  # no errors: an undated page is not a broken post
+    contact = posts["Contact"]
+    assert contact.hold is not None and "no date" in contact.hold  # type: ignore[attr-defined]
+    assert posts["Late"].date.date().isoformat() == "2024-02-03"  # type: ignore[attr-defined]
+    assert posts["Late"].hold is None  # type: ignore[attr-defined]
+    assert posts["Touched"].date.date().isoformat() == "2024-03-04"  # type: ignore[attr-defined]
+    assert posts["Touched"].hold is None  # type: ignore[attr-defined]

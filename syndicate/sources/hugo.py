@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import tomllib
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,8 @@ from syndicate.sources import fields
 from syndicate.sources.permalink import date_parts, expand, hugo_path, hugo_urlize
 from syndicate.sources.site import Meta, Site, SourceFile, walk
 
+UNDATED = datetime(1, 1, 1, tzinfo=UTC)
+"""Hugo's zero date, for a page that sets no date of any kind."""
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
                 "config.toml", "config.yaml", "config.yml", "config.json")
 
@@ -99,11 +101,12 @@ class HugoSite(Site):
         return source.path.stem
 
     def post_date(self, meta: Meta) -> datetime:
-        moment = meta.fields.get("date")
-        if moment is None:
-            raise SourceError(meta.source.rel_path, "the page has no date", field="date",
-                              fix="add 'date = 2024-01-31' to the front matter")
-        return fields.localise(moment, self.zone)
+        """Hugo's default: date, else publishDate, else lastmod, else the zero date."""
+        for name in ("date", "publish_date", "updated"):
+            moment = meta.fields.get(name)
+            if moment is not None:
+                return fields.localise(moment, self.zone)
+        return UNDATED
 
     def folders(self, source: SourceFile) -> list[str]:
         """The folders between content/ and the page (a bundle's own folder excluded)."""
@@ -133,10 +136,14 @@ class HugoSite(Site):
                 fields.localise(expiry, self.zone) if expiry else None)
 
     def hold_of(self, meta: Meta, date: datetime) -> str | None:
-        """Hugo publishes a page from its publishDate until its expiryDate."""
+        """Hugo publishes a page from its publishDate until its expiryDate. A page with no
+        date at all (an "about" page) is a page, not a post: it is held, not an error, so a
+        site with one does not fail every run."""
         held = super().hold_of(meta, date)
         if held:
             return held
+        if date == UNDATED:
+            return "no date: a page, not a post (add 'date = 2024-01-31' to syndicate it)"
         publish, expiry = self.schedule(meta)
         if publish is not None and publish > self.now:
             return f"publishDate in the future ({publish.isoformat()})"
