@@ -164,6 +164,18 @@ class State:
             os.close(directory)
 
 
+PRIVATE_FILES = "# written by syndicate: only state.json belongs in git\nlock\ncache/\nsandbox/\n"
+
+
+def keep_private_files_out_of_git(state_dir: Path) -> None:
+    """The lock, the plan memo and the sandbox's state live beside the state file; a
+    ``git add .syndicate`` must commit the state file alone (an author's own
+    ``.gitignore`` there is left as it is)."""
+    ignore = state_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text(PRIVATE_FILES, encoding="utf-8")
+
+
 class StateLock:
     """An exclusive lock on the site's state, held for a whole run."""
 
@@ -173,6 +185,7 @@ class StateLock:
 
     def __enter__(self) -> StateLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        keep_private_files_out_of_git(self.path.parent)
         self.handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the run
         try:
             fcntl.flock(self.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -235,3 +235,18 @@ def test_any_state_survives_a_save_and_load(tmp_path: Path,
     again = State.load(tmp_path)
     assert again.posts == posts
     assert again.to_text() == state_path(tmp_path).read_text(encoding="utf-8")
+
+
+def test_git_add_of_the_state_folder_commits_the_state_file_alone(tmp_path: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    state = State(tmp_path / STATE_DIR / STATE_NAME)
+    with StateLock(tmp_path):
+        state.put("a-post", "echo", Entry(status="published", remote_id="1"))
+        state.save()
+        for private in ("cache/plan.json", "sandbox/state.json"):
+            (tmp_path / STATE_DIR / private).parent.mkdir(exist_ok=True)
+            (tmp_path / STATE_DIR / private).write_text("{}", encoding="utf-8")
+    subprocess.run(["git", "-C", str(tmp_path), "add", STATE_DIR], check=True)
+    staged = subprocess.run(["git", "-C", str(tmp_path), "diff", "--cached", "--name-only"],
+                            check=True, capture_output=True, text=True).stdout.split()
+    assert sorted(staged) == [f"{STATE_DIR}/.gitignore", f"{STATE_DIR}/{STATE_NAME}"]

@@ -81,9 +81,11 @@ def commit_state(repo: Path, state_path: Path, *, branch: str, remote: str = "or
     try:
         top = Path(git(repo, "rev-parse", "--show-toplevel").strip()).resolve()
         rel = state_path.resolve().relative_to(top).as_posix()
-        if not git(top, "status", "--porcelain", "--", rel).strip():
+        # --ignored and --force: the state file is committed even where a .gitignore
+        # (the author's, or the sandbox's own) covers it; it is the one file we mean to add.
+        if not git(top, "status", "--porcelain", "--ignored", "--", rel).strip():
             return CommitResult("unchanged", detail=f"{rel} has no change to commit")
-        git(top, "add", "--", rel)
+        git(top, "add", "--force", "--", rel)
         git(top, *IDENTITY, "commit", "--quiet", "-m", message, "--", rel)
     except (GitFailed, ValueError) as exc:
         return CommitResult("failed", detail=str(exc))
@@ -131,7 +133,7 @@ def integrate(top: Path, rel: str, remote: str, branch: str, message: str) -> No
         git(top, "merge", "--abort", check=False)
         raise GitFailed(f"the branch's {rel} could not be read ({exc}); not merged") from None
     (top / rel).write_text(merged, encoding="utf-8")
-    git(top, "add", "--", rel)
+    git(top, "add", "--force", "--", rel)
     git(top, *IDENTITY, "commit", "--quiet", "--no-edit", "-m", message)
 
 
