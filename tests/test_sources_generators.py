@@ -13,15 +13,7 @@ import pytest
 
 from syndicate.errors import ConfigError
 from syndicate.sources import open_site
-
-
-def write(root: Path, rel: str, text: str | bytes) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
+from tests.sitefiles import write
 
 
 def by_path(root: Path) -> dict[str, object]:

@@ -9,17 +9,9 @@ import pytest
 
 from syndicate.errors import ConfigError, SourceError
 from syndicate.sources import open_site
+from tests.sitefiles import write
 
 BLOG = Path(__file__).resolve().parent.parent / "examples" / "blog"
-
-
-def write(root: Path, rel: str, text: str | bytes) -> None:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, encoding="utf-8")
 
 
 def jekyll(tmp_path: Path, permalink: str = "/:year/:month/:day/:title/") -> Path:
