@@ -282,7 +282,7 @@ def refresh_plan_memo(site_dir: Path) -> None:
     if planmemo.recall(str(Path(site_dir).resolve()), []) is None:
         try:
             plan_result(site_dir, None, None)
-        except SyndicateError:
+        except (SyndicateError, OSError):  # the push itself went through; say nothing
             pass
 
 
