@@ -4,7 +4,7 @@ marks, URLs, Chinese, RTL and zero-width characters, in every unit platforms cou
 from __future__ import annotations
 
 import regex
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from syndicate.adapter import Unit
@@ -173,8 +173,16 @@ def test_telegram_output_is_always_valid_markup(html: str) -> None:
     assert to_telegram_html(html) == markup
 
 
+def visible_graphemes(text: str) -> list[str]:
+    """Graphemes with their blanks taken off: a message's edges lose their spaces (Telegram
+    trims them), so " ำ" (a space carrying a mark) may rightly begin a message as "ำ"."""
+    return [g.strip() for g in GRAPHEMES.findall(text) if g.strip()]
+
+
 @settings(max_examples=300, deadline=None)
 @given(html=HTML, limit=st.integers(40, 400))
+@example(html="<p>a &lt; ba &lt; ba &lt; ba &lt; b&amp;#128512;&amp;#128512;0 \u0e33</p>", limit=40)
+@example(html="<p>" + "x" * 39 + "e\u0301</p>", limit=40)
 def test_split_messages_are_valid_within_the_limit_and_lose_nothing(html: str, limit: int) -> None:
     markup = to_telegram_html(html)
     parts = split_messages(markup, limit)
@@ -185,7 +193,8 @@ def test_split_messages_are_valid_within_the_limit_and_lose_nothing(html: str, l
     whole = "".join(plain(markup).split())
     joined = [GRAPHEMES.findall("".join(plain(part).split())) for part in parts]
     assert "".join(g for part in joined for g in part) == whole, "text lost or reordered"
-    assert [g for part in joined for g in part] == GRAPHEMES.findall(whole), "grapheme split"
+    split = [g for part in parts for g in visible_graphemes(plain(part))]
+    assert split == visible_graphemes(plain(markup)), "grapheme split"
 
 
 @settings(max_examples=200, deadline=None)
