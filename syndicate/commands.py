@@ -7,7 +7,6 @@ same functions the terminal does.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from syndicate.adapter import Payload, RequestSpec
 from syndicate.errors import SourceError
 from syndicate.jsonout import emit_json
 from syndicate.post import Post
+from syndicate.postfilter import matching, require_matched
 from syndicate.redact import redact
 
 
@@ -37,39 +37,6 @@ class PreviewItem:
             "requests": [r.as_json() for r in self.requests],
             "warnings": [*(str(n) for n in self.post.notices), *self.payload.notices],
         }
-
-
-def matching(source_rel: str, key: str | None, wanted: Iterable[str], site_root: Path) -> set[str]:
-    """The ``--post`` values that name this post: a post key, a site-relative path, or a
-    path as typed in the shell."""
-    found: set[str] = set()
-    for item in wanted:
-        if item in (source_rel, key):
-            found.add(item)
-            continue
-        candidate = Path(item)
-        try:
-            if candidate.resolve() == (site_root / source_rel).resolve():
-                found.add(item)
-        except OSError:
-            continue
-    return found
-
-
-def matches(source_rel: str, key: str | None, wanted: Iterable[str], site_root: Path) -> bool:
-    return bool(matching(source_rel, key, wanted, site_root))
-
-
-def require_matched(wanted: Iterable[str] | None, matched: set[str]) -> None:
-    """A ``--post`` that names no post is a typo: doing nothing and exiting 0 would read as
-    "already published"."""
-    from syndicate.errors import ConfigError
-
-    missing = [item for item in (wanted or ()) if item not in matched]
-    if missing:
-        raise ConfigError(f"no post file or key matches {', '.join(repr(m) for m in missing)}; "
-                          "give a path like _posts/2024-01-31-slug.md, or a key from "
-                          "'syndicate status'", key="--post")
 
 
 def build_previews(

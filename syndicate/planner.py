@@ -16,6 +16,7 @@ from syndicate.adapter import Adapter, Payload
 from syndicate.config import SyndicateConfig
 from syndicate.errors import SourceError
 from syndicate.post import Post
+from syndicate.postfilter import matching, require_matched
 from syndicate.sources import Site, SourceFile
 from syndicate.state import DONE, Entry, State
 
@@ -80,7 +81,6 @@ def plan(
 
     ``digests``, if given, receives the hash of every post file considered.
     """
-    from syndicate.commands import matching, require_matched
     from syndicate.workflow import payload_for
 
     actions: list[Action] = []
