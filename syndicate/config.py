@@ -111,7 +111,13 @@ def describe(exc: ValidationError) -> str:
     return "; ".join(problems)
 
 
-COMMON_PLATFORM_KEYS = frozenset({"enabled", "drop", "replace", "footer"})
+PARTS_KEYS = frozenset(Parts.model_fields)
+COMMON_PLATFORM_KEYS = frozenset({"enabled", *PARTS_KEYS})
+
+
+def own_parts(table: dict[str, Any]) -> Parts:
+    """The parts rules a ``[platforms.<name>]`` table sets for that platform alone."""
+    return Parts(**{k: v for k, v in table.items() if k in PARTS_KEYS})
 
 
 class SyndicateConfig(BaseModel):
@@ -138,7 +144,7 @@ class SyndicateConfig(BaseModel):
                 raise ValueError(f"platforms.{name}.enabled: expected true or false, "
                                  f"found {enabled!r}")
             try:
-                Parts(**{k: v for k, v in table.items() if k in ("drop", "replace", "footer")})
+                own_parts(table)
             except ValidationError as exc:
                 raise ValueError(f"platforms.{name}.{describe(exc)}") from None
         return value
@@ -147,7 +153,7 @@ class SyndicateConfig(BaseModel):
         """Global parts rules merged with the platform's own (platform footer wins)."""
         table = self.platforms.get(platform, {})
         try:
-            own = Parts(**{k: v for k, v in table.items() if k in ("drop", "replace", "footer")})
+            own = own_parts(table)
         except ValidationError as exc:
             raise ConfigError(describe(exc), source=CONFIG_NAME, key=f"platforms.{platform}") from None
         return Parts(
