@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import sys
 
+from syndicate.layout import MEMO_SWITCH_ENV
+
 
 def plain_plan_options(args: list[str]) -> tuple[str, list[str], bool] | None:
     """(site, platforms, json) for ``plan [--site DIR] [--platform NAME]... [--json]``, else None."""
@@ -54,7 +56,7 @@ def quick_plan(args: list[str]) -> int | None:
 
 def main() -> None:
     args = sys.argv[1:]
-    if args[:1] == ["plan"] and not os.environ.get("SYNDICATE_NO_MEMO"):  # planmemo.SWITCH_ENV
+    if args[:1] == ["plan"] and not os.environ.get(MEMO_SWITCH_ENV):
         code = quick_plan(args[1:])
         if code is not None:
             sys.exit(code)

@@ -13,3 +13,5 @@ CACHE_DIR = "cache"
 IGNORED_DIRS = frozenset({".git", STATE_DIR, "_site", "node_modules", "vendor", "public",
                           "resources", ".jekyll-cache", ".sass-cache", "_drafts"})
 """Never searched for posts, at any depth: build output, dependencies, drafts."""
+MEMO_SWITCH_ENV = "SYNDICATE_NO_MEMO"
+"""Set (to anything) to plan in full every time (see planmemo); a switch, not a setting."""

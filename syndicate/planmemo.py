@@ -25,13 +25,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from syndicate import __version__
-from syndicate.layout import CACHE_DIR, IGNORED_DIRS, STATE_DIR, STATE_NAME
+from syndicate.layout import CACHE_DIR, IGNORED_DIRS, MEMO_SWITCH_ENV, STATE_DIR, STATE_NAME
 
 MEMO_NAME = "plan.json"
 MEMO_FORMAT = 1
 ENV_PREFIX = "SYNDICATE_"
-SWITCH_ENV = "SYNDICATE_NO_MEMO"
-"""Set (to anything) to plan in full every time; it is not a setting, so not an input."""
 CONFIG_SUFFIXES = (".toml", ".yml", ".yaml", ".json")
 ACTION_FIELDS = ("post", "platform", "action", "reason", "title")
 """The keys of an action in the plan's JSON form, in order (rows are stored without them)."""
@@ -120,7 +118,7 @@ def inputs_key(root: str, platforms: Sequence[str], secret_names: Iterable[str])
     feed("platforms", "\n".join(sorted(platforms)).encode())
     for name in sorted(os.environ):
         upper = name.upper()
-        if upper.startswith(ENV_PREFIX) and upper not in secrets and upper != SWITCH_ENV:
+        if upper.startswith(ENV_PREFIX) and upper not in secrets and upper != MEMO_SWITCH_ENV:
             feed(f"env:{name}", os.environ[name].encode("utf-8", "surrogateescape"))
     config_files = sorted(
         entry.name for entry in os.scandir(root)
