@@ -78,8 +78,8 @@ def test_hugo_figure_highlight_ref_and_escape() -> None:
 
 
 def test_unknown_shortcode_notice() -> None:
-    result = render_body("a\n{{< tweet 123 >}}\n", ctx("hugo"))
-    assert "tweet" not in result.html
+    result = render_body("a\n{{< donate-button 123 >}}\n", ctx("hugo"))
+    assert "donate" not in result.html
     assert [n.line for n in result.notices] == [6]
 
 

@@ -155,7 +155,9 @@ def test_jekyll_permalink_styles_and_post_url(tmp_path: Path, style: str, expect
     assert errors == []
     assert sorted(p.canonical_url for p in posts) == sorted(
         [expected, "https://e.com/blog/custom/p/"])
-    assert site.resolve_link("post_url", "2021-02-03-Hello-World") == expected
+    # post_url gives the path Jekyll 4 writes (baseurl included); the HTML pass adds the origin
+    assert site.resolve_link("post_url", "2021-02-03-Hello-World") == expected.removeprefix(
+        "https://e.com")
 
 
 def test_plain_folder_from_syndicate_toml(tmp_path: Path) -> None:

@@ -1,38 +1,33 @@
 """Post body → canonical HTML: generator syntax executed, Markdown rendered, HTML cleaned.
 
 Stages, in order: Jekyll Liquid or Hugo shortcodes (``liquid``, ``shortcodes``), Kramdown
-attribute lists removed, Markdown (markdown-it-py, CommonMark + GFM tables,
-strikethrough, footnotes, Kramdown-style definition lists), then the HTML pass (``clean``).
+attribute lists removed, Markdown in the site's dialect (``engines``: CommonMark or
+kramdown with its options, GFM tables, strikethrough, footnotes, definition lists, maths
+kept as source), then the HTML pass (``clean``). HTML content files skip Markdown.
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 
 from bs4 import Tag
 from markdown_it import MarkdownIt
 
 from syndicate.markup.clean import clean
-from syndicate.markup.context import MarkupContext, NoticeSink, RenderedBody
+from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
+from syndicate.markup.engines import parser
 from syndicate.markup.liquid import run_liquid
 from syndicate.markup.shortcodes import run_shortcodes
 
-__all__ = ["MarkupContext", "RenderedBody", "render_body"]
+__all__ = ["MarkdownOptions", "MarkupContext", "RenderedBody", "render_body"]
 
 IAL_LINE = re.compile(r"^\s*\{:[^}\n]*\}\s*$", re.M)
 IAL_INLINE = re.compile(r"\{:\s*[^}\n]*\}")
 
 
-@cache
-def markdown() -> MarkdownIt:
-    from mdit_py_plugins.deflist import deflist_plugin
-    from mdit_py_plugins.footnote import footnote_plugin
-
-    return (MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False})
-            .enable(["table", "strikethrough"])
-            .use(footnote_plugin)
-            .use(deflist_plugin))
+def markdown(options: MarkdownOptions | None = None) -> MarkdownIt:
+    """The parser for ``options`` (CommonMark when none are given)."""
+    return parser(options or MarkdownOptions())
 
 
 def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
@@ -40,6 +35,8 @@ def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         body = run_shortcodes(body, ctx, sink)
     elif ctx.generator == "jekyll":
         body = run_liquid(body, ctx, sink)
+    if ctx.source_format == "html":
+        return body
     body = IAL_LINE.sub("", body)
     return IAL_INLINE.sub("", body)
 
@@ -49,12 +46,13 @@ def render_body(source: str, ctx: MarkupContext) -> RenderedBody:
     source = source.replace("\r\n", "\n")
     sink = NoticeSink(ctx, source)
     text = preprocess(source, ctx, sink)
-    md = markdown()
-    soup, first_image = clean(md.render(text), ctx.page_url, ctx.site_url)
+    render = (lambda html: html) if ctx.source_format == "html" else markdown(ctx.markdown).render
+    soup, first_image = clean(render(text), ctx.page_url, ctx.site_url,
+                              resolve=ctx.resolve_asset, report=sink.add_near)
     excerpt_html = None
     if ctx.excerpt_separator and ctx.excerpt_separator in text:
         head = text.split(ctx.excerpt_separator, 1)[0]
-        excerpt_soup, _ = clean(md.render(head), ctx.page_url, ctx.site_url)
+        excerpt_soup, _ = clean(render(head), ctx.page_url, ctx.site_url, resolve=ctx.resolve_asset)
         excerpt_html = str(excerpt_soup).strip()
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)

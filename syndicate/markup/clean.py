@@ -8,10 +8,13 @@ region markers, which ``syndicate.tailor`` needs per platform.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag
 from bs4.exceptions import ParserRejectedMarkup
+
+from syndicate.markup.embeds import PLAYERS, player_to_link
 
 DROP = ("script", "style", "noscript", "template", "link", "meta")
 MEDIA = ("img", "video", "audio", "iframe", "embed", "object", "svg", "picture", "source", "hr",
@@ -49,8 +52,27 @@ def is_empty_widget(tag: Tag) -> bool:
     return tag.find(MEDIA) is None
 
 
-def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str | None]:
+def is_relative(url: str) -> bool:
+    """A path the author wrote relative to the post (``pic.png``, ``../img/x.png``)."""
+    return bool(url) and not url.startswith(("/", "#", "?")) and ":" not in url.split("/", 1)[0]
+
+
+def no_report(_fragment: str, _message: str) -> None:
+    return None
+
+
+def clean(html: str, page_url: str, site_url: str, *,
+          resolve: Callable[[str], str | None] | None = None,
+          report: Callable[[str, str], None] = no_report) -> tuple[BeautifulSoup, str | None]:
     """Cleaned tree and the first image's absolute URL.
+
+    A relative media path is first looked up as a file of the site (``resolve``: the page
+    bundle, the static folder, the Jekyll source), since the post's URL may sit in date
+    folders the author never saw; only if no such file exists is it resolved against the
+    page URL as a browser would, with a ``report``. An element left without its URL (an
+    image with an empty ``src``, a link with an empty ``href``) is never sent: the image
+    is dropped and the link becomes its text, each with a ``report``. Embedded players
+    become links (``syndicate.markup.embeds``), which every platform can show.
 
     The tree is walked with plain ``descendants`` loops rather than ``find_all``: bs4's
     matching machinery cost more than the parse itself here, for simple name tests.
@@ -73,16 +95,35 @@ def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str |
             continue
         attr = URL_ATTRS.get(tag.name)
         if attr and tag.get(attr):
-            value = absolute(str(tag[attr]), page_url, site_url)
+            written = str(tag[attr]).strip()
+            value = resolve(written) if resolve is not None and tag.name != "a" \
+                and is_relative(written) else None
+            if value is None:
+                value = absolute(written, page_url, site_url)
+                if resolve is not None and tag.name != "a" and is_relative(written):
+                    report(written, f"{tag.name} {written!r} is not a file of the site; "
+                                    f"sent as {value}, as a browser would resolve it")
             if value.startswith("javascript:"):
                 del tag[attr]
             else:
                 tag[attr] = value
+        elif tag.name == "img":
+            report(str(tag.get("alt") or ""), f"dropped an image with no source "
+                                              f"(alt {str(tag.get('alt') or '')!r})")
+            tag.decompose()
+            continue
+        elif tag.name == "a" and "href" in tag.attrs and not str(tag["href"]).strip():
+            report(tag.get_text(), f"link {tag.get_text()!r} has no target; sent as text")
+            tag.unwrap()
+            continue
         for name in list(tag.attrs):
             if name.startswith("on"):
                 del tag[name]
         if tag.name == "img" and tag.get("srcset"):
             del tag["srcset"]
+    for tag in tags:
+        if tag.name in PLAYERS and not decomposed(tag):
+            player_to_link(tag, soup)
     for tag in reversed([tag for tag in tags if tag.name in BLOCKS]):
         if not decomposed(tag) and is_empty_widget(tag):
             tag.decompose()

@@ -14,6 +14,20 @@ def no_links(_kind: str, _target: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class MarkdownOptions:
+    """Which Markdown the site's generator speaks, and the options it was given.
+
+    ``kramdown`` is Jekyll's default engine: looser than CommonMark about emphasis next to
+    CJK text, and configured per site (``hard_wrap``, ``auto_ids``, ``parse_block_html``).
+    """
+
+    engine: str = "commonmark"
+    hard_wrap: bool = False
+    auto_ids: bool = False
+    parse_block_html: bool = False
+
+
+@dataclass(frozen=True)
 class MarkupContext:
     path: str
     generator: str
@@ -23,6 +37,12 @@ class MarkupContext:
     body_line: int
     excerpt_separator: str | None = None
     resolve_link: Callable[[str, str], str | None] = no_links
+    resolve_asset: Callable[[str], str | None] | None = None
+    """A relative image or file path as the author wrote it → the URL the site serves that
+    file at (bundle, static folder, site source), or None when no such file exists."""
+    markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
+    source_format: str = "markdown"
+    """``html`` for content files written in HTML (Hugo renders them without Markdown)."""
     site_vars: Mapping[str, Any] = field(default_factory=dict)
     page_vars: Mapping[str, Any] = field(default_factory=dict)
 
@@ -44,6 +64,18 @@ class NoticeSink:
         self.body = body
         self.items: list[Notice] = []
 
-    def add(self, offset: int, message: str) -> None:
-        line = self.ctx.body_line + self.body.count("\n", 0, offset)
+    def add(self, offset: int, message: str, within: str | None = None) -> None:
+        """A notice about ``offset`` in ``within`` (a stage's text, whose lines are the
+        source's even where a stage changed lengths), or in the source itself."""
+        text = self.body if within is None else within
+        line = self.ctx.body_line + text.count("\n", 0, offset)
         self.items.append(Notice(self.ctx.path, message, line))
+
+    def add_near(self, fragment: str, message: str) -> None:
+        """A notice about something found after rendering: its line is where ``fragment``
+        first appears in the source, if it does."""
+        offset = self.body.find(fragment) if fragment else -1
+        if offset < 0:
+            self.items.append(Notice(self.ctx.path, message, None))
+        else:
+            self.add(offset, message)

@@ -3,7 +3,10 @@
 Jekyll renders Liquid over the whole Markdown source, code fences included — which
 is why authors wrap literal ``{{ }}`` in ``{% raw %}``. We do the same: ``raw``
 sections are left untouched, ``highlight`` becomes a fenced block, links and variables
-are resolved, and any other tag or include is removed with a notice naming the line.
+are resolved (``post_url``/``link`` as the site's declared Jekyll writes them), embed tags
+and figure- or video-like includes are read from their parameters
+(``syndicate.markup.figures``), and any other tag or include is removed with a notice
+naming the line.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from syndicate.markup.context import MarkupContext, NoticeSink
+from syndicate.markup.figures import builtin_embed, from_params
 
 RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
@@ -21,6 +25,7 @@ HIGHLIGHT = re.compile(
     r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
 TAG = re.compile(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}", re.S)
 OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
+TAG_OR_OUTPUT = re.compile(TAG.pattern + "|" + OUTPUT.pattern.replace("(.*?)", "(?P<out>.*?)"), re.S)
 STRING = re.compile(r"""^(["'])(.*)\1$""", re.S)
 
 
@@ -71,9 +76,40 @@ def render_output(expression: str, ctx: MarkupContext) -> str | None:
     return text
 
 
+INCLUDE_PARAM = re.compile(
+    r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+))""")
+EMBED_TAGS = frozenset({"youtube", "vimeo", "gist", "twitter", "tweet", "instagram"})
+
+
+def include_params(args: str, ctx: MarkupContext) -> tuple[str, list[str], dict[str, str]]:
+    """``figure.html src="a.png" caption=page.x`` → name, positional words, named values
+    (quoted strings as written, bare words looked up as variables)."""
+    name, _, rest = args.strip().partition(" ")
+    named: dict[str, str] = {}
+    for match in INCLUDE_PARAM.finditer(rest):
+        key, double, single, bare = match.groups()
+        if bare is not None:
+            value = lookup(bare, ctx)
+            named[key] = "" if value is None else str(value)
+        else:
+            named[key] = double if double is not None else single
+    positional = [word for word in INCLUDE_PARAM.sub("", rest).split() if word]
+    return name, positional, named
+
+
 def render_tag(name: str, args: str, ctx: MarkupContext) -> str | None:
     if name in ("post_url", "link"):
-        return ctx.resolve_link(name, args.strip().strip("'\""))
+        target = args.strip().strip("'\"")
+        found = OUTPUT.fullmatch(target)
+        if found:
+            target = render_output(found.group(1), ctx) or target
+        return ctx.resolve_link(name, target)
+    if name in ("include", "include_relative"):
+        include, positional, named = include_params(args, ctx)
+        return from_params(include, positional, named)
+    if name in EMBED_TAGS:
+        words = [w.strip("'\"") for w in args.split()]
+        return builtin_embed(name, words, {})
     return None
 
 
@@ -86,23 +122,44 @@ def process_segment(text: str, offset: int, ctx: MarkupContext, sink: NoticeSink
     text = COMMENT.sub("", text)
     text = HIGHLIGHT.sub(highlight, text)
 
+    within = sink.body[:offset] + text  # one pass below: its offsets all lie in ``text``
+
     def tag(match: re.Match[str]) -> str:
         rendered = render_tag(match.group(1), match.group(2), ctx)
         if rendered is None:
+            if match.group(1) in ("post_url", "link"):
+                sink.add(offset + match.start(), f"could not resolve {match.group(0)!r}: no such "
+                                                 "post or file; the link is sent as text", within)
+                return ""
             what = "include" if match.group(1) in ("include", "include_relative") else "tag"
             sink.add(offset + match.start(),
-                     f"removed unknown Liquid {what} {match.group(0)!r}")
+                     f"removed unknown Liquid {what} {match.group(0)!r}", within)
             return ""
         return rendered
 
     def output(match: re.Match[str]) -> str:
-        rendered = render_output(match.group(1), ctx)
+        rendered = render_output(match.group("out"), ctx)
         if rendered is None:
-            sink.add(offset + match.start(), f"removed unknown Liquid output {match.group(0)!r}")
+            sink.add(offset + match.start(), f"removed unknown Liquid output {match.group(0)!r}",
+                     within)
             return ""
         return rendered
 
-    return OUTPUT.sub(output, TAG.sub(tag, text))
+    def either(match: re.Match[str]) -> str:
+        return tag(match) if match.group(1) is not None else output(match)
+
+    return TAG_OR_OUTPUT.sub(either, text)
+
+
+def doubled_base_notices(body: str, ctx: MarkupContext, sink: NoticeSink) -> None:
+    """``{{ site.baseurl }}{% post_url … %}`` was right under Jekyll 3 (GitHub Pages) and
+    doubles the base under Jekyll 4; the output follows the declared version, and says so."""
+    doubled = ctx.baseurl + ctx.baseurl + "/"
+    if ctx.baseurl and doubled in body:
+        sink.add_near("post_url", f"a link starts with the base path twice ({doubled}…), as "
+                                  "Jekyll 4 writes {{ site.baseurl }}{% post_url %}; if the site "
+                                  "builds with GitHub Pages (Jekyll 3.9), add the github-pages "
+                                  "gem to its Gemfile")
 
 
 def run_liquid(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
@@ -114,4 +171,6 @@ def run_liquid(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         out.append(match.group(1))
         position = match.end()
     out.append(process_segment(body[position:], position, ctx, sink))
-    return "".join(out)
+    result = "".join(out)
+    doubled_base_notices(result, ctx, sink)
+    return result

@@ -1,8 +1,11 @@
 """The Hugo shortcodes that matter for a cross-post, executed before Markdown.
 
-``figure`` becomes HTML, ``highlight`` a fenced block, ``ref``/``relref`` a URL; the
-escaped form ``{{</* x */>}}`` is Hugo's way to print a shortcode literally and is
-output as ``{{< x >}}``. Anything else is removed with a notice naming the line.
+``figure`` becomes HTML (its caption rendered as Markdown, as Hugo does), ``highlight`` a
+fenced block, ``ref``/``relref`` a URL, ``param`` the page's (or site's) value, the video
+and gist embeds links (``syndicate.markup.figures``); a theme's own figure-like shortcode
+is read from its parameters. The escaped form ``{{</* x */>}}`` is Hugo's way to print a
+shortcode literally and is output as ``{{< x >}}``. Anything else is removed with a
+notice naming the line; closing tags may be written ``{{< /x >}}`` or ``{{</ x >}}``.
 """
 
 from __future__ import annotations
@@ -12,12 +15,13 @@ import re
 import shlex
 
 from syndicate.markup.context import MarkupContext, NoticeSink
+from syndicate.markup.figures import figure_html, from_params
 
 ESCAPED = re.compile(r"\{\{([<%])/\*\s*(.*?)\s*\*/([>%])\}\}", re.S)
 PAIRED_HIGHLIGHT = re.compile(
-    r"\{\{[<%]\s*highlight\s+([\w+#.-]+)[^>%]*[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/highlight\s*[>%]\}\}",
+    r"\{\{[<%]\s*highlight\s+([\w+#.-]+)[^>%]*[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/\s*highlight\s*[>%]\}\}",
     re.S)
-SHORTCODE = re.compile(r"\{\{[<%]\s*(/?)([\w.-]+)(.*?)[>%]\}\}", re.S)
+SHORTCODE = re.compile(r"\{\{[<%]-?\s*(/?)\s*([\w./-]+)(.*?)-?[>%]\}\}", re.S)
 PLACEHOLDER = "\ue000{}\ue001"
 RESTORE = re.compile("\ue000(\\d+)\ue001")
 
@@ -33,14 +37,33 @@ def params(text: str) -> tuple[list[str], dict[str, str]]:
 
 
 def figure(named: dict[str, str]) -> str:
-    src = html.escape(named.get("src", ""), quote=True)
-    alt = html.escape(named.get("alt", named.get("caption", "")), quote=True)
-    image = f'<img src="{src}" alt="{alt}">'
-    if named.get("link"):
-        image = f'<a href="{html.escape(named["link"], quote=True)}">{image}</a>'
-    caption = named.get("caption") or named.get("title")
-    extra = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return f"\n<figure>{image}{extra}</figure>\n"
+    from syndicate.markup import markdown
+
+    caption = named.get("caption") or named.get("title") or ""
+    shown = markdown().renderInline(caption) if caption else ""
+    return figure_html(named.get("src", ""), alt=named.get("alt", "") or strip_tags(shown),
+                       link=named.get("link", ""), caption_html=shown)
+
+
+def strip_tags(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+
+def param(positional: list[str], ctx: MarkupContext) -> str | None:
+    """``{{< param name >}}``: the page's front-matter value, else the site's ``params``."""
+    if not positional:
+        return None
+    name = positional[0]
+    scopes = [ctx.page_vars, ctx.site_vars.get("params") or {}]
+    for scope in scopes:
+        value: object = scope
+        for part in name.split("."):
+            found = next((v for k, v in value.items() if str(k).lower() == part.lower()), None) \
+                if isinstance(value, dict) else None
+            value = found
+        if value is not None and not isinstance(value, (dict, list)):
+            return str(value)
+    return None
 
 
 def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
@@ -64,13 +87,21 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         positional, named = params(rest)
         if not closing and name == "figure":
             return figure(named)
+        if not closing and name == "param":
+            value = param(positional, ctx)
+            if value is not None:
+                return value
+        if not closing and name not in ("ref", "relref", "param"):
+            approximated = from_params(name, positional, named)
+            if approximated is not None:
+                return approximated
         if not closing and name in ("ref", "relref") and positional:
             url = ctx.resolve_link(name, positional[0])
             if url is not None:
                 return url
-            sink.add(match.start(), f"could not resolve {name} {positional[0]!r}")
+            sink.add(match.start(), f"could not resolve {name} {positional[0]!r}", body)
             return ""
-        sink.add(match.start(), f"removed unknown shortcode {match.group(0)!r}")
+        sink.add(match.start(), f"removed unknown shortcode {match.group(0)!r}", body)
         return ""
 
     body = SHORTCODE.sub(shortcode, body)

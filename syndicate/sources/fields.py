@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Any
 
 SEPARATORS = re.compile(r"[,\s]+")
@@ -52,6 +52,38 @@ def as_bool(value: Any) -> bool:
     raise ValueError("expected true or false")
 
 
+LOOSE_DATE = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[T ]\s*(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?)?"
+    r"\s*(Z|[+-]\d{1,2}(?::?\d{2})?)?", re.I)
+
+
+def loose_datetime(text: str) -> datetime | None:
+    """The forms ISO refuses but Ruby's Time.parse and Go's date casting accept: one-digit
+    months, days and hours (``2019-04-09T8:09:26-07:00``), ``+07`` zones."""
+    match = LOOSE_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
+                          int(second or 0), micro)
+    except ValueError:
+        return None
+    if zone:
+        if zone.upper() == "Z":
+            return moment.replace(tzinfo=UTC)
+        sign = -1 if zone[0] == "-" else 1
+        digits = zone[1:].replace(":", "")
+        hours, minutes = (digits[:-2], digits[-2:]) if len(digits) > 2 else (digits, "0")
+        offset = timedelta(hours=int(hours), minutes=int(minutes))
+        if offset >= timedelta(hours=24):
+            return None
+        return moment.replace(tzinfo=timezone(sign * offset))
+    return moment
+
+
 def as_datetime(value: Any) -> datetime:
     """A date or datetime; strings in the forms Jekyll and Hugo accept."""
     if isinstance(value, datetime):
@@ -65,7 +97,9 @@ def as_datetime(value: Any) -> datetime:
         try:
             return datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            pass
+            loose = loose_datetime(value.strip())
+            if loose is not None:
+                return loose
     raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD or YYYY-MM-DD HH:MM:SS +ZZZZ)")
 
 
@@ -121,8 +155,8 @@ def normalise(raw: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]
     clean: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for key, (target, processor) in FIELDS.items():
-        if key not in lowered or target in clean:
-            continue
+        if key not in lowered or target in clean or lowered[key] is None:
+            continue  # an empty value (``last_modified_at:``) is no value, as for the generators
         try:
             value = processor(lowered[key])
         except ValueError as exc:

@@ -9,10 +9,14 @@ posts.
 from __future__ import annotations
 
 import json
+import os
+import re
 import tomllib
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -20,10 +24,11 @@ from syndicate.config import SyndicateConfig
 from syndicate.errors import ConfigError, SourceError
 from syndicate.sources import fields
 from syndicate.sources.permalink import date_parts, expand, hugo_path, hugo_urlize
-from syndicate.sources.site import Meta, Site, SourceFile, walk
+from syndicate.sources.site import MARKDOWN_EXTS, Meta, Site, SourceFile, walk
 
 UNDATED = datetime(1, 1, 1, tzinfo=UTC)
 """Hugo's zero date, for a page that sets no date of any kind."""
+CONTENT_EXTS = MARKDOWN_EXTS | {".html", ".htm"}
 CONFIG_NAMES = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json",
                 "config.toml", "config.yaml", "config.yml", "config.json")
 
@@ -66,8 +71,20 @@ def permalink_patterns(settings: dict[str, Any], source: Path) -> dict[str, str]
     return {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
 
 
+def in_bundle(path: str, bundles: set[str]) -> bool:
+    """Whether ``path`` lies in one of the ``bundles`` folders (at any depth)."""
+    folder = os.path.dirname(path)
+    while folder and folder not in bundles:
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
+    return bool(folder)
+
+
 class HugoSite(Site):
     kind = "hugo"
+    title_is_html = False
 
     def __init__(self, root: Path, config: SyndicateConfig, config_path: Path) -> None:
         settings = load_hugo_config(config_path)
@@ -87,9 +104,14 @@ class HugoSite(Site):
         self.asset_dirs = tuple(str(d) for d in (static if isinstance(static, list) else [static]))
 
     def discover(self) -> list[SourceFile]:
+        """Content pages in Markdown or HTML (Hugo renders both). Inside a leaf bundle
+        (a folder with an ``index.*``) every other file is a resource of that page, not a
+        page: notes or drafts kept there are never published, so never read."""
         if not self.content.is_dir():
             return []
-        return [self.source(p) for p in walk(self.content) if p.name != "_index.md"]
+        paths = [p for p in walk(self.content, exts=CONTENT_EXTS) if p.stem != "_index"]
+        bundles = {os.path.dirname(p) for p in paths if p.stem == "index"}
+        return [self.source(p) for p in paths if p.stem == "index" or not in_bundle(str(p), bundles)]
 
     def section(self, source: SourceFile) -> str:
         parts = source.path.relative_to(self.content).parts
@@ -155,14 +177,44 @@ class HugoSite(Site):
         moments = [m for m in (date, *self.schedule(meta)) if m is not None and m > self.now]
         return min(moments, default=None)
 
-    def resolve_link(self, kind: str, target: str) -> str | None:
-        wanted = target.strip().lstrip("/").removesuffix(".md")
+    def file_url(self, path: Path, meta: Meta, page_url: str) -> str | None:
+        """A leaf bundle's resources are published beside its page, at the page's URL."""
+        page = meta.source.path
+        if page.stem == "index":
+            bundle = str(page.parent) + os.sep
+            if str(path).startswith(bundle) and path != page:
+                rel = str(path)[len(bundle):].replace(os.sep, "/")
+                return page_url.rstrip("/") + "/" + quote(rel)
+        return super().file_url(path, meta, page_url)
+
+    @cached_property
+    def page_index(self) -> dict[str, SourceFile]:
+        """Every name a ``ref`` may use for a page: its path under content/ with or without
+        the extension, a bundle's folder, the file or bundle name alone."""
+        exact: dict[str, SourceFile] = {}
+        loose: dict[str, SourceFile] = {}
         for source in self.discover():
-            rel = source.path.relative_to(self.content).as_posix().removesuffix(".md")
-            if wanted in (rel, rel.removesuffix("/index"), source.path.stem, self.file_name(source)):
-                try:
-                    url = self.url_of(self.cached_meta(source))
-                except SourceError:
-                    return None
-                return url if kind == "ref" else url.removeprefix(self.url)
-        return None
+            rel = source.path.relative_to(self.content).as_posix()
+            stem = rel.rsplit(".", 1)[0]
+            exact[rel] = exact[stem] = source
+            if source.path.stem == "index":
+                exact[stem.removesuffix("index").rstrip("/")] = source
+            for name in (source.path.name, source.path.stem, self.file_name(source)):
+                loose.setdefault(name, source)
+        return {**loose, **exact}
+
+    def resolve_link(self, kind: str, target: str) -> str | None:
+        """``ref`` gives the page's permalink, ``relref`` its path; an ``#anchor`` is kept."""
+        path, mark, anchor = target.strip().partition("#")
+        key = re.sub(r"^(\.{1,2}/)+", "", path.strip()).strip("/")
+        if not key:
+            return mark + anchor if mark else None
+        source = self.page_index.get(key) or self.page_index.get(key.rsplit("/", 1)[-1])
+        if source is None:
+            return None
+        try:
+            url = self.url_of(self.cached_meta(source))
+        except SourceError:
+            return None
+        url = url if kind == "ref" else url.removeprefix(self.url)
+        return url + (mark + anchor if mark else "")

@@ -13,7 +13,8 @@ from datetime import datetime
 from fnmatch import fnmatch
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import yaml
 
@@ -21,8 +22,11 @@ from syndicate.config import SyndicateConfig
 from syndicate.errors import ConfigError, SourceError
 from syndicate.layout import IGNORED_DIRS
 from syndicate.sources import fields
-from syndicate.sources.permalink import date_parts, expand, jekyll_pattern, slugify
+from syndicate.sources.permalink import SAFE, date_parts, expand, jekyll_pattern, slugify
 from syndicate.sources.site import Meta, Site, SourceFile, walk
+
+if TYPE_CHECKING:
+    from syndicate.markup.context import MarkdownOptions
 
 POST_NAME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})-(.+)\.[A-Za-z]+$")
 
@@ -129,13 +133,55 @@ class JekyllSite(Site):
         local = date.astimezone(self.zone)
         values = {
             **date_parts(local),
-            "title": slug,
+            "title": slugify(slug, "pretty", cased=True),
             "slug": slugify(slug),
             "categories": "/".join(dict.fromkeys(c.lower() for c in self.categories(meta))),
             "output_ext": ".html",
             "name": slug,
         }
         return self.baseurl + expand(pattern, values)
+
+    def markdown_options(self) -> MarkdownOptions:
+        """The site's ``markdown`` engine and its ``kramdown`` options, with Jekyll's
+        defaults (``auto_ids`` on, ``hard_wrap`` and ``parse_block_html`` off)."""
+        from syndicate.markup.context import MarkdownOptions
+
+        engine = str(self.settings.get("markdown") or "kramdown").lower()
+        if engine != "kramdown":
+            return MarkdownOptions()
+        options = self.settings.get("kramdown")
+        options = options if isinstance(options, dict) else {}
+        return MarkdownOptions(
+            engine="kramdown",
+            hard_wrap=options.get("hard_wrap") is True,
+            auto_ids=options.get("auto_ids", True) is not False,
+            parse_block_html=options.get("parse_block_html") is True,
+        )
+
+    @cached_property
+    def jekyll_major(self) -> int:
+        """The Jekyll the site declares: 3 for GitHub Pages (the ``github-pages`` gem, or
+        jekyll 3.x, in the Gemfile or its lock file), else 4 (what ``jekyll`` installs)."""
+        for name in ("Gemfile.lock", "Gemfile"):
+            path = self.root / name
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            if re.search(r"""^\s*(?:gem\s+["'])?github-pages\b""", text, re.M):
+                return 3
+            pinned = re.search(r"""^\s*(?:gem\s+["']jekyll["']\s*,\s*["'][~>=<\s]*|jekyll \()(\d+)""",
+                               text, re.M)
+            if pinned:
+                return int(pinned.group(1))
+        return 4
+
+    def link_path(self, path: str) -> str:
+        """``post_url`` and ``link`` output as the declared Jekyll writes them: Jekyll 4
+        prefixes ``baseurl``, Jekyll 3.9 (GitHub Pages) does not."""
+        if self.jekyll_major >= 4 or not self.baseurl:
+            return path
+        return path.removeprefix(self.baseurl) or "/"
 
     @cached_property
     def post_index(self) -> dict[str, SourceFile]:
@@ -149,11 +195,35 @@ class JekyllSite(Site):
         return index
 
     def resolve_link(self, kind: str, target: str) -> str | None:
+        """The path Jekyll writes for ``{% post_url %}`` / ``{% link %}`` (the HTML pass
+        makes it absolute); ``link`` also names pages and static files."""
         target = target.strip().lstrip("/")
         source = self.post_index.get(target)
-        if source is None:
+        if source is not None:
+            try:
+                meta = self.cached_meta(source)
+                return self.link_path(self.page_path(meta, self.post_date(meta)))
+            except SourceError:
+                return None
+        if kind != "link":
             return None
-        try:
-            return self.url_of(self.cached_meta(source))
-        except SourceError:
+        return self.page_link(target)
+
+    def page_link(self, target: str) -> str | None:
+        """``{% link about.md %}`` or ``{% link assets/a.png %}``: a page at its permalink
+        (or its path with ``.html``), any other file at its own path."""
+        path = (self.source_dir / target).resolve()
+        if not path.is_relative_to(self.source_dir) or not path.is_file():
             return None
+        if path.suffix.lower() in (".md", ".markdown", ".html"):
+            try:
+                meta = self.meta(self.source(path))
+            except SourceError:
+                meta = None
+            if meta is not None:
+                if meta.fields.get("permalink"):
+                    return self.link_path(self.baseurl + expand(str(meta.fields["permalink"]), {}))
+                stem = target.rsplit(".", 1)[0]
+                web = "/" + (stem.removesuffix("index") if stem.endswith("index") else stem + ".html")
+                return self.link_path(self.baseurl + quote(web, safe=SAFE))
+        return self.link_path(self.baseurl + "/" + quote(target, safe=SAFE))

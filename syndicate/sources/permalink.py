@@ -62,29 +62,47 @@ def expand(pattern: str, values: Mapping[str, str]) -> str:
     return quote(path, safe=SAFE)
 
 
-def slugify(text: str) -> str:
-    """Jekyll's default slugify: lower case, runs of non-alphanumerics become one hyphen."""
-    return re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+SLUG_MODES = {
+    "raw": re.compile(r"\s+"),
+    "default": re.compile(r"[\W_]+"),
+    "pretty": re.compile(r"[^\w._~!$&'()+,;=@]+"),
+    "ascii": re.compile(r"[^a-zA-Z0-9]+"),
+}
+"""Jekyll's ``Utils.slugify`` modes: what a run of characters replaced by one hyphen is."""
+
+
+def slugify(text: str, mode: str = "default", *, cased: bool = False) -> str:
+    """Jekyll's slugify: runs of characters the mode does not keep become one hyphen, hyphens
+    at either end go, and the result is lower-cased unless ``cased``."""
+    pattern = SLUG_MODES.get(mode, SLUG_MODES["default"])
+    slug = pattern.sub("-", text).strip("-")
+    return slug if cased else slug.lower()
 
 
 def hugo_urlize(text: str) -> str:
     return re.sub(r"\s+", "-", text.strip().lower())
 
 
-HUGO_PATH_KEEP = frozenset("./\\_-#+~%")
+HUGO_PATH_KEEP = frozenset("./\\_#+~%@-")
 
 
 def hugo_path(path: str, *, lower: bool) -> str:
-    """A page path as Hugo publishes it (its MakePathSanitized): spaces become hyphens,
-    characters other than letters, marks, digits and ``./_-#+~%`` are dropped, and the
-    whole is lower-cased unless the site sets ``disablePathToLower``."""
+    """A page path as Hugo 0.111 publishes it (its UnicodeSanitize): letters, marks, digits
+    and ``./\\_#+~%@-`` are kept, anything else dropped; a run of white space becomes one
+    hyphen unless a hyphen is already there (``how- to`` → ``how-to``, ``a - b`` → ``a-b``);
+    the whole is lower-cased unless the site sets ``disablePathToLower``."""
     import unicodedata
 
-    kept = []
+    kept: list[str] = []
+    hyphen_due = was_hyphen = False
     for char in unquote(path):
-        if char.isspace():
-            kept.append("-")
-        elif char in HUGO_PATH_KEEP or unicodedata.category(char)[0] in "LMN":
+        if char in HUGO_PATH_KEEP or unicodedata.category(char)[0] in "LMN":
+            was_hyphen = char == "-"
+            if hyphen_due and not was_hyphen:
+                kept.append("-")
+            hyphen_due = False
             kept.append(char)
+        elif kept and not was_hyphen and char.isspace():
+            hyphen_due = True
     clean = "".join(kept)
     return quote(clean.lower() if lower else clean, safe=SAFE)

@@ -8,14 +8,16 @@ SourceError naming the file, so one bad post never stops the others.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from syndicate.config import SyndicateConfig
@@ -24,9 +26,13 @@ from syndicate.layout import IGNORED_DIRS
 from syndicate.post import Notice, PlatformOverride, Post, PostOptions
 from syndicate.sources import fields, frontmatter
 
+if TYPE_CHECKING:
+    from syndicate.markup.context import MarkdownOptions
+
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 """A cover file must look like an image: only such files are ever handed to an uploader."""
 MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown"})
+HTML_EXTS = frozenset({".html", ".htm"})
 
 
 @dataclass(frozen=True)
@@ -47,9 +53,12 @@ class Meta:
     body: str
     body_line: int
     notices: list[Notice] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+    """The front matter as written: Liquid's ``page.x`` and Hugo's ``param`` read any key."""
 
 
-def walk(root: Path, ignored: frozenset[str] = IGNORED_DIRS) -> list[Path]:
+def walk(root: Path, ignored: frozenset[str] = IGNORED_DIRS,
+         exts: frozenset[str] = MARKDOWN_EXTS) -> list[Path]:
     # os.scandir knows each entry's type from the directory listing itself: no stat per
     # file, which on a 10,000-post blog cost more than hashing the files (bench/warm_plan.py).
     found: list[Path] = []
@@ -60,8 +69,8 @@ def walk(root: Path, ignored: frozenset[str] = IGNORED_DIRS) -> list[Path]:
             continue
         if entry.is_dir(follow_symlinks=False):
             if entry.name not in ignored:
-                found.extend(walk(root / entry.name, ignored))
-        elif os.path.splitext(entry.name)[1].lower() in MARKDOWN_EXTS:
+                found.extend(walk(root / entry.name, ignored, exts))
+        elif os.path.splitext(entry.name)[1].lower() in exts:
             found.append(root / entry.name)
     return found
 
@@ -168,6 +177,48 @@ class Site(ABC):
     def resolve_link(self, kind: str, target: str) -> str | None:
         return None
 
+    def markdown_options(self) -> MarkdownOptions:
+        from syndicate.markup.context import MarkdownOptions
+
+        return MarkdownOptions()
+
+    def file_url(self, path: Path, meta: Meta, page_url: str) -> str | None:
+        """The URL the site serves ``path`` (a resolved file under the root) at, if any:
+        under an asset folder, at the base URL plus its path there."""
+        root = str(self.root)
+        for folder in self.asset_dirs:
+            base = os.path.join(root, folder) if folder else root
+            text = str(path)
+            if text.startswith(base.rstrip(os.sep) + os.sep):
+                rel = text[len(base.rstrip(os.sep)) + 1:].replace(os.sep, "/")
+                if not any(part.startswith(("_", ".")) for part in rel.split("/")):
+                    return self.base_url + "/" + quote(rel)
+        return None
+
+    def resolve_asset(self, meta: Meta, page_url: str, src: str) -> str | None:
+        """URL of the site file a relative ``src`` names: looked up beside the post first,
+        then (with its leading ``./`` and ``../`` taken off) in the asset folders; None if
+        no such file exists. The file system decides, not the post's URL: a post published
+        under date folders still reaches ``../images/x.png`` next to its source."""
+        path, mark, rest = src.partition("#") if "?" not in src else src.partition("?")
+        written = unquote(path)
+        if not written or "\0" in written:
+            return None
+        root = self.root.resolve()
+        tail = re.sub(r"^(\.{1,2}/)+", "", written)
+        candidates = [meta.source.path.parent / written,
+                      *(root / folder / tail for folder in self.asset_dirs)]
+        for candidate in candidates:
+            try:
+                resolved = candidate.resolve()
+            except (OSError, RuntimeError):
+                continue
+            if resolved.is_relative_to(root) and resolved.is_file():
+                url = self.file_url(resolved, meta, page_url)
+                if url is not None:
+                    return url + (mark + rest if mark else "")
+        return None
+
     def site_vars(self) -> dict[str, Any]:
         return {**self.settings, "url": self.url, "baseurl": self.baseurl}
 
@@ -187,7 +238,7 @@ class Site(ABC):
             name, problem = problems[0]
             raise SourceError(source.rel_path, problem, field=name,
                               fix=f"correct or remove '{name}' in the front matter")
-        return Meta(source, clean, parts.body, parts.body_line)
+        return Meta(source, clean, parts.body, parts.body_line, raw=parts.meta)
 
     @cached_property
     def _metas(self) -> dict[str, Meta]:
@@ -201,12 +252,16 @@ class Site(ABC):
     def url_of(self, meta: Meta) -> str:
         return self.url + self.page_path(meta, self.post_date(meta))
 
+    title_is_html = True
+    """Jekyll themes print ``{{ page.title }}`` as it is, so ``AT&amp;T`` reads "AT&T";
+    Hugo's templates escape ``.Title``, so there the entity is text."""
+
     def title_of(self, meta: Meta) -> str:
         title = meta.fields.get("title")
         if not title:
             raise SourceError(meta.source.rel_path, "the post has no title", field="title",
                               fix="add 'title: ...' to the front matter")
-        return str(title)
+        return html.unescape(str(title)) if self.title_is_html and "&" in str(title) else str(title)
 
     def hold_of(self, meta: Meta, date: datetime) -> str | None:
         if meta.fields.get("published") is False:
@@ -224,7 +279,6 @@ class Site(ABC):
     def read(self, source: SourceFile) -> Post:
         from syndicate.dialects.text import to_text
         from syndicate.markup import MarkupContext, render_body
-        from syndicate.markup.clean import absolute
 
         meta = self.cached_meta(source)
         rel = source.rel_path
@@ -236,13 +290,16 @@ class Site(ABC):
             path=rel, generator=self.kind, site_url=self.url, baseurl=self.baseurl,
             page_url=canonical, body_line=meta.body_line,
             excerpt_separator=self.excerpt_separator(meta), resolve_link=self.resolve_link,
-            site_vars=self.site_vars(), page_vars={**meta.fields, "title": title, "url": canonical},
+            resolve_asset=partial(self.resolve_asset, meta, canonical),
+            markdown=self.markdown_options(),
+            source_format="html" if source.path.suffix.lower() in HTML_EXTS else "markdown",
+            site_vars=self.site_vars(),
+            page_vars={**meta.raw, **meta.fields, "title": title, "url": canonical},
         )
         body = render_body(meta.body, ctx)
         summary = meta.fields.get("summary") or (
             to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
-        cover = meta.fields.get("cover")
-        cover_url = absolute(cover, canonical, self.url) if cover else body.first_image
+        cover_url, cover_notice = self.cover_url(meta, canonical, body.first_image)
         updated = meta.fields.get("updated")
         block = meta.fields.get("syndicate")
         key = str(block["key"]) if isinstance(block, dict) and block.get("key") else rel
@@ -264,10 +321,30 @@ class Site(ABC):
             cover_image=cover_url,
             cover_file=self.local_file(cover_url),
             options=options,
-            notices=tuple(meta.notices) + body.notices,
+            notices=tuple(meta.notices) + body.notices + cover_notice,
             hold=self.hold_of(meta, date),
             turns_at=self.turns_at(meta, date),
         )
+
+    def cover_url(self, meta: Meta, page_url: str,
+                  first_image: str | None) -> tuple[str | None, tuple[Notice, ...]]:
+        """The cover's absolute URL. A relative name (``cover: pic.png``) is a file beside
+        the post or in an asset folder; one that is neither is left out with a notice
+        rather than sent as a URL that does not exist."""
+        from syndicate.markup.clean import absolute, is_relative
+
+        cover = meta.fields.get("cover")
+        if not cover:
+            return first_image, ()
+        if not is_relative(cover):
+            return absolute(cover, page_url, self.url), ()
+        found = self.resolve_asset(meta, page_url, cover)
+        if found is not None:
+            return found, ()
+        notice = Notice(meta.source.rel_path, f"cover image {cover!r} is not a file of the site "
+                                              "(beside the post or in its asset folders); "
+                                              "sent without it", None)
+        return first_image, (notice,)
 
     def local_file(self, url: str | None) -> str | None:
         """The file under the site root that ``url`` is served from, if the URL is this

@@ -1,0 +1,110 @@
+"""One markdown-it parser per Markdown dialect a site can declare, built once and reused.
+
+CommonMark (Hugo's Goldmark, plain folders) with GFM tables, strikethrough, footnotes and
+definition lists; kramdown (Jekyll's default) on the same base, with the site's options:
+``hard_wrap`` keeps single line breaks, ``auto_ids`` gives headings kramdown's ids, and
+emphasis may open or close against CJK text, as kramdown allows and CommonMark does not
+(``**粗体：**中文`` is bold on a Jekyll site). Maths between ``$``/``$$`` is never Markdown:
+it goes through as the author's source text (see ``syndicate.markup.maths``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.parser_inline import ParserInline
+from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.token import Token
+
+from syndicate.markup.context import MarkdownOptions
+from syndicate.markup.maths import maths_plugin
+
+CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+              (0xFF00, 0xFFEF), (0x20000, 0x3134F))
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(lo <= code <= hi for lo, hi in CJK_RANGES)
+
+
+class KramdownState(StateInline):
+    """Delimiter scanning that treats a CJK character beside ``*``/``_`` like punctuation:
+    kramdown closes ``**粗体：**`` before ``中文``; CommonMark's flanking rule would not."""
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Any:  # noqa: N802,N803 - markdown-it's names
+        before = self.src[start - 1] if start > 0 else " "
+        end = start
+        while end < self.posMax and self.src[end] == self.src[start]:
+            end += 1
+        after = self.src[end] if end < self.posMax else " "
+        if not (is_cjk(before) or is_cjk(after)):
+            return super().scanDelims(start, canSplitWord)
+        original = self.src
+        chars = list(original)
+        for index in (start - 1, end):
+            if 0 <= index < len(chars) and is_cjk(chars[index]):
+                chars[index] = "\u3001"  # an ideographic comma: Unicode punctuation
+        self.src = "".join(chars)
+        try:
+            return super().scanDelims(start, canSplitWord)
+        finally:
+            self.src = original
+
+
+class KramdownInline(ParserInline):
+    def parse(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        state = KramdownState(src, md, env, tokens)
+        self.tokenize(state)
+        for rule in self.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
+
+
+HEADING_STRIP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def kramdown_id(text: str, seen: dict[str, int]) -> str:
+    """kramdown's GFM header id: lower case, only letters, digits, spaces and hyphens,
+    spaces as hyphens; a repeat gets ``-1``, ``-2``…"""
+    base = HEADING_STRIP.sub("", unicodedata.normalize("NFC", text).lower()).replace(" ", "-")
+    base = base or "section"
+    count = seen.get(base, 0)
+    seen[base] = count + 1
+    return base if count == 0 else f"{base}-{count}"
+
+
+def heading_ids(md: MarkdownIt) -> None:
+    def core(state: Any) -> None:
+        seen: dict[str, int] = {}
+        tokens = state.tokens
+        for index, token in enumerate(tokens):
+            if token.type == "heading_open" and not token.attrGet("id"):
+                inline = tokens[index + 1]
+                text = "".join(child.content for child in inline.children or ()
+                               if child.type in ("text", "code_inline"))
+                token.attrSet("id", kramdown_id(text, seen))
+
+    md.core.ruler.push("kramdown_ids", core)
+
+
+@cache
+def parser(options: MarkdownOptions) -> MarkdownIt:
+    from mdit_py_plugins.deflist import deflist_plugin
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    md = (MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False,
+                                    "breaks": options.engine == "kramdown" and options.hard_wrap})
+          .enable(["table", "strikethrough"])
+          .use(footnote_plugin)
+          .use(deflist_plugin)
+          .use(maths_plugin))
+    if options.engine == "kramdown":
+        md.inline.__class__ = KramdownInline
+        if options.auto_ids:
+            heading_ids(md)
+    return md

@@ -1,0 +1,126 @@
+"""The built-in renderer on tiny Hugo sites, checked against what Hugo 0.111 really writes.
+
+Each expectation was learnt by running ``hugo`` on the same files with a
+``_default/single.html`` of ``{{ .Content }}`` (Debian's hugo 0.111.3); what it printed is
+quoted beside the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from syndicate.post import Post
+from syndicate.sources import open_site
+from tests.sitefiles import write
+
+
+def read(root: Path) -> dict[str, Post]:
+    posts, errors = open_site(root).read_all()
+    assert not errors, errors
+    return {p.source_path: p for p in posts}
+
+
+def site(root: Path) -> None:
+    write(root, "hugo.toml", 'baseURL = "https://h.org/sub/"\n[params]\nauthorName = "Ann"\n')
+    write(root, "static/img/x.png", b"\x89PNG")
+    write(root, "content/posts/bun/pic.png", b"\x89PNG")
+    write(root, "content/posts/other.md", "---\ntitle: Other\ndate: 2019-04-10\n---\nother\n")
+
+
+BUNDLE = "content/posts/bun/index.md"
+
+
+def test_bundle_images_figures_and_refs(tmp_path: Path) -> None:
+    # hugo 0.111 (page at /sub/posts/bun/, pic.png published beside it):
+    #   <figure><img src="pic.png" alt="A cap"/><figcaption><p>A <em>cap</em></p></figcaption>
+    #   <a href="https://h.org/sub/posts/other/">r</a> <a href="/sub/posts/other/">rr</a>
+    #   <a href="https://h.org/sub/posts/bun/">b</a>
+    site(tmp_path)
+    write(tmp_path, BUNDLE, "---\ntitle: Bun\ndate: 2019-04-09\ncover: pic.png\n---\n"
+          '{{< figure src="pic.png" caption="A *cap*" >}}\n\n'
+          '{{< img src="pic.png" alt="theme shortcode" >}}\n\n'
+          '[r]({{< ref "other" >}}) [rr]({{< relref "/posts/other.md" >}}) '
+          '[b]({{< ref "posts/bun/" >}}) [c]({{< relref "bun#part" >}})\n\n'
+          "![rel](pic.png) ![up](../../img/x.png) by {{< param authorName >}}\n")
+    post = read(tmp_path)[BUNDLE]
+    html = post.html
+    assert html.count('src="https://h.org/sub/posts/bun/pic.png"') == 3
+    assert "<figcaption>A <em>cap</em></figcaption>" in html
+    assert 'href="https://h.org/sub/posts/other/">r<' in html
+    assert 'href="https://h.org/sub/posts/other/">rr<' in html
+    assert 'href="https://h.org/sub/posts/bun/">b<' in html
+    assert 'href="https://h.org/sub/posts/bun/#part">c<' in html
+    assert 'src="https://h.org/sub/img/x.png"' in html
+    assert "by Ann" in html
+    assert 'src=""' not in html and 'href=""' not in html
+    assert post.cover_image == "https://h.org/sub/posts/bun/pic.png"
+    assert post.notices == ()
+
+
+def test_embeds_become_links_and_closing_tags_never_leak(tmp_path: Path) -> None:
+    # hugo 0.111: youtube/vimeo are iframes of /embed/w7Ft2ymGmfc and /video/146022717, gist
+    # a <script src="https://gist.github.com/spf13/7896402.js">
+    site(tmp_path)
+    write(tmp_path, BUNDLE, "---\ntitle: Bun\ndate: 2019-04-09\n---\n"
+          "{{< youtube w7Ft2ymGmfc >}}\n\n{{< vimeo id=\"146022717\" title=\"Talk\" >}}\n\n"
+          "{{< gist spf13 7896402 >}}\n\n"
+          "{{< highlight go >}}\nx := 1\n{{</ highlight >}}\n\n"
+          "{{< notice >}}\nInside\n{{</ notice >}}\n")
+    post = read(tmp_path)[BUNDLE]
+    html = post.html
+    assert '<a href="https://www.youtube.com/watch?v=w7Ft2ymGmfc">' in html
+    assert '<a href="https://vimeo.com/146022717">Talk</a>' in html
+    assert '<a href="https://gist.github.com/spf13/7896402">' in html
+    assert '<code class="language-go">x := 1' in html
+    assert "{{" not in html and "Inside" in html
+    assert [n.line for n in post.notices] == [15, 17]
+
+
+def test_html_content_files_are_posts(tmp_path: Path) -> None:
+    # hugo 0.111 publishes content/posts/page.html at /sub/posts/page/, its body as written
+    site(tmp_path)
+    write(tmp_path, "content/posts/page.html",
+          "---\ntitle: Page\ndate: 2019-04-10\n---\n<p>html <b>content</b></p>\n\n    <p>indented</p>\n")
+    post = read(tmp_path)["content/posts/page.html"]
+    assert post.canonical_url == "https://h.org/sub/posts/page/"
+    assert "<b>content</b>" in post.html and "<pre>" not in post.html
+
+
+def test_bundle_resources_are_not_pages(tmp_path: Path) -> None:
+    # hugo 0.111 publishes nothing for content/posts/bun/notes.md: it is a resource of the bundle
+    site(tmp_path)
+    write(tmp_path, BUNDLE, "---\ntitle: Bun\ndate: 2019-04-09\n---\nx\n")
+    write(tmp_path, "content/posts/bun/notes.md", "just notes\n---\nbroken: [\n")
+    write(tmp_path, "content/posts/bun/more/deep.md", "---\ntitle: [\n---\n")
+    assert set(read(tmp_path)) == {BUNDLE, "content/posts/other.md"}
+
+
+def test_dates_and_slugs_as_hugo_reads_them(tmp_path: Path) -> None:
+    # hugo 0.111: date 2019-04-09T8:09:26-07:00 builds; slug "how- to-spend" → /posts/how-to-spend/,
+    # "a - b" → /posts/a-b/, "x--y" → /posts/x--y/
+    site(tmp_path)
+    for name, slug in (("one", "how- to-spend"), ("two", "a - b"), ("three", "x--y")):
+        write(tmp_path, f"content/posts/{name}.md",
+              f'---\ntitle: T\ndate: 2019-04-09T8:09:26-07:00\nslug: "{slug}"\n---\nx\n')
+    posts = read(tmp_path)
+    assert posts["content/posts/one.md"].canonical_url == "https://h.org/sub/posts/how-to-spend/"
+    assert posts["content/posts/two.md"].canonical_url == "https://h.org/sub/posts/a-b/"
+    assert posts["content/posts/three.md"].canonical_url == "https://h.org/sub/posts/x--y/"
+    assert posts["content/posts/one.md"].date.isoformat() == "2019-04-09T08:09:26-07:00"
+
+
+def test_maths_reaches_the_html_as_source(tmp_path: Path) -> None:
+    # hugo 0.111's Goldmark has no maths: it would print $$a_{i} + b_{j} \ c$$ (one
+    # backslash lost) and may turn _…_ into <em>; the site's KaTeX needs the source as typed
+    site(tmp_path)
+    write(tmp_path, BUNDLE, "---\ntitle: Bun\ndate: 2019-04-09\n---\n"
+          "$$a_{i} + b_{j} \\\\ c$$ and $\\mathbf{p}_{i} = \\mathbf{x}_{j}$\n")
+    html = read(tmp_path)[BUNDLE].html
+    assert "$$a_{i} + b_{j} \\\\ c$$" in html and "$\\mathbf{p}_{i} = \\mathbf{x}_{j}$" in html
+    assert "<em>" not in html
+
+
+def test_a_title_entity_stays_text_as_hugo_escapes_it(tmp_path: Path) -> None:
+    site(tmp_path)
+    write(tmp_path, "content/posts/t.md", '---\ntitle: "AT&amp;T"\ndate: 2019-04-09\n---\nx\n')
+    assert read(tmp_path)["content/posts/t.md"].title == "AT&amp;T"
