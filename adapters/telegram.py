@@ -44,7 +44,7 @@ from syndicate.adapter import (
     Unit,
 )
 from syndicate.dialects.telegram import escape, fit_telegram, split_messages, to_telegram_html
-from syndicate.dialects.telegraph import to_nodes
+from syndicate.dialects.telegraph import PAGE_LIMIT, fit_page, to_nodes
 from syndicate.errors import AuthFailed, RateLimited, Rejected
 from syndicate.http import json_or_none, raise_for_status, send
 from syndicate.post import Post
@@ -108,6 +108,7 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         head = f"<b>{escape(post.title)}</b>"
         teaser = f"{head}\n\n{escape(post.summary)}" if post.summary else head
         data: dict[str, Any] = {"mode": self.settings.mode}
+        notices: list[str] = []
         if self.settings.mode == "full":
             parts = split_messages(f"{head}\n\n{to_telegram_html(post.html)}", TEXT_LIMIT - 100)
             link = f'<a href="{escape(post.canonical_url)}">{escape(post.canonical_url)}</a>'
@@ -116,11 +117,15 @@ class TelegramAdapter(Adapter[TelegramSettings]):
             )
             data["messages"] = [self.message(part) for part in parts]
         elif self.settings.mode == "telegraph":
+            content, cut = fit_page(to_nodes(post.html), post.canonical_url)
+            if cut:
+                notices.append(f"the Telegraph page is over {PAGE_LIMIT // 1024} KB: it ends "
+                               f"after {len(content) - 1} of its blocks, with a link to the rest")
             data["page"] = {
                 "title": post.title[:256],
                 "author_name": (post.author or "")[:128],
                 "author_url": post.canonical_url[:512],
-                "content": to_nodes(post.html),
+                "content": content,
             }
             text = fit_telegram(teaser, TEXT_LIMIT, link=PAGE_URL)
             data["messages"] = [self.message(text, preview_url=PAGE_URL)]
@@ -138,7 +143,7 @@ class TelegramAdapter(Adapter[TelegramSettings]):
                     preview_url=post.canonical_url,
                 )
             ]
-        return Payload(self.name, post.key, data)
+        return Payload(self.name, post.key, data, notices=tuple(notices))
 
     def bot_url(self, method: str, redacted: bool = False) -> str:
         token = self.settings.bot_token

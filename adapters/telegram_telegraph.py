@@ -40,7 +40,7 @@ async def telegraph_call(
         raise AuthFailed(platform, NO_TOKEN)
     form = {**params, "access_token": token.get_secret_value()}
     if "content" in form:
-        form["content"] = json.dumps(form["content"], ensure_ascii=False)
+        form["content"] = json.dumps(form["content"], ensure_ascii=False, separators=(",", ":"))
     response = await send(client, platform, "POST", f"{base_url}/{method}", data=form)
     body = json_or_none(response)
     if isinstance(body, dict) and body.get("ok"):

@@ -138,8 +138,9 @@ def test_validate_accepts_the_whole_subset() -> None:
              "&lt; &gt; &amp; &quot; &#128512; AT&T &bogus; 1 > 0")
 
 
-def test_visible_length_counts_code_points_after_parsing_and_trimming() -> None:
-    assert visible_length("  <b>小米</b> &lt;3 &#128077;\n\n") == 7
+def test_visible_length_counts_the_stricter_unit_after_parsing_and_trimming() -> None:
+    # 7 code points, 8 UTF-16 units (👍 is astral): the stricter count is the one kept
+    assert visible_length("  <b>小米</b> &lt;3 &#128077;\n\n") == 8
     assert visible_length('<a href="https://very.long/url">x</a>') == 1
     assert plain("AT&T &bogus; &amp;") == "AT&T &bogus; &"
 

@@ -32,8 +32,37 @@ def code_language(el: Tag) -> str:
     return ""
 
 
+ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+ASCII_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def literal(text: str) -> str:
+    """``text`` escaped so that any CommonMark renderer shows exactly it: every ASCII
+    punctuation mark backslash-escaped (maths keeps its ``\\``, ``_`` and ``*``)."""
+    return ASCII_PUNCTUATION.sub(r"\\\1", text)
+
+
+def is_math(el: Tag) -> bool:
+    return "math" in (el.get("class") or [])
+
+
 class PostConverter(MarkdownConverter):
-    """markdownify with table cells and footnote references made safe."""
+    """markdownify with table cells and footnote references made safe, text that looks like
+    HTML kept as text, and maths kept as its source."""
+
+    def escape(self, text: str, parent_tags: Any) -> str:
+        # A post showing "&lt;img src=…&gt;" holds the text "<img src=…>": written back as
+        # it is, a Markdown renderer (Medium's) would make it a live tag again.
+        text = ENTITY_LIKE.sub("&amp;", text).replace("<", "&lt;")
+        return str(super().escape(text, parent_tags))  # type: ignore[misc]
+
+    def convert_span(self, el: Tag, text: str, parent_tags: Any) -> str:
+        return literal(el.get_text()) if is_math(el) else text
+
+    def convert_div(self, el: Tag, text: str, parent_tags: Any) -> str:
+        if is_math(el):
+            return f"\n\n{literal(el.get_text())}\n\n"
+        return str(super().convert_div(el, text, parent_tags))  # type: ignore[misc]
 
     def convert_td(self, el: Tag, text: str, parent_tags: Any) -> str:
         return cell(el, text)

@@ -24,7 +24,7 @@ from syndicate.dialects.table import display_width, table_text
 from syndicate.dialects.tree import parse
 
 __all__ = ["display_width", "escape", "fit_telegram", "plain", "split_messages", "table_text",
-           "to_telegram_html", "validate", "visible_length"]
+           "to_telegram_html", "units", "validate", "visible_length"]
 
 INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i", "u": "u", "ins": "u", "s": "s",
           "strike": "s", "del": "s", "tg-spoiler": "tg-spoiler"}
@@ -252,9 +252,18 @@ def plain(tg_html: str) -> str:
     return unescape(TAG.sub("", tg_html))
 
 
+def units(text: str) -> int:
+    """Length of decoded text in the stricter of Telegram's two measures: code points (what
+    TDLib checks) and UTF-16 units (what entity offsets use, and what a message of astral
+    emoji was once refused by). UTF-16 is never the shorter, so it is the one kept."""
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
 def visible_length(tg_html: str) -> int:
-    """What Telegram counts against 4096/1024: code points after parsing, trimmed."""
-    return len(plain(tg_html).strip())
+    """What Telegram counts against 4096/1024, after parsing and trimming, in ``units``."""
+    return units(plain(tg_html).strip())
 
 
 @dataclass
@@ -275,9 +284,10 @@ def chunk_by_budget(tg_html: str, limit: int) -> list[str]:
         text = tg_html[position: match.start() if match else len(tg_html)]
         while text:
             room = limit - used
-            if len(unescape(text)) <= room:
+            size = units(unescape(text))
+            if size <= room:
                 current.append(text)
-                used += len(unescape(text))
+                used += size
                 break
             code = any(o.name == "pre" for o in stack)
             cut = cut_text(text, room, forced=used == 0, code=code)
@@ -316,6 +326,7 @@ def cut_text(escaped: str, room: int, *, forced: bool, code: bool = False) -> in
         offset = match.end() if match else offset + 1
         offsets.append(offset)
     decoded = unescape(escaped[:offset])
+    room = fitting_chars(decoded, room)
     points = [p for p in cut_points(decoded) if p <= room]
     if points:
         return offsets[best_cut(decoded, points[-1], points, code=code) - 1]
@@ -324,6 +335,18 @@ def cut_text(escaped: str, room: int, *, forced: bool, code: bool = False) -> in
     ends = [m.end() for m in GRAPHEME.finditer(decoded)]
     fitting = [end for end in ends if end <= room] or ends[:1]
     return offsets[fitting[-1] - 1]
+
+
+def fitting_chars(decoded: str, room: int) -> int:
+    """How many leading characters of ``decoded`` fit ``room`` ``units``."""
+    if decoded.isascii():
+        return room
+    used = 0
+    for index, char in enumerate(decoded):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > room:
+            return index
+    return len(decoded)
 
 
 def blocks(tg_html: str) -> list[str]:
@@ -349,7 +372,7 @@ def split_messages(tg_html: str, limit: int = 4096) -> list[str]:
     current = ""
     size = 0
     for block in blocks(tg_html):
-        length = len(plain(block))  # untrimmed: joined blocks keep inner spaces
+        length = units(plain(block))  # untrimmed: joined blocks keep inner spaces
         if current and size + 2 + length <= limit:
             current, size = f"{current}\n\n{block}", size + 2 + length
             continue
@@ -360,7 +383,7 @@ def split_messages(tg_html: str, limit: int = 4096) -> list[str]:
             pieces = chunk_by_budget(block, limit)
             messages.extend(pieces[:-1])
             current = pieces[-1] if pieces else ""
-            size = len(plain(current))
+            size = units(plain(current))
     if current:
         messages.append(current)
     return [message for message in messages if visible_length(message) > 0]
@@ -375,7 +398,7 @@ def fit_telegram(tg_html: str, limit: int, *, link: str | None = None) -> str:
         return tg_html + tail
     budget = limit - visible_length("…" + tail)
     if budget <= 0:
-        if link and len(link) <= limit:
+        if link and units(link) <= limit:
             return tail.strip()
         raise ValueError(f"the link back alone is longer than the limit of {limit}")
     head = chunk_by_budget(tg_html, budget)

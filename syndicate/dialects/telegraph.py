@@ -76,6 +76,35 @@ def to_nodes(html: str) -> list[Node]:
     return strip_blank(convert(parse(html)))
 
 
+PAGE_LIMIT = 64 * 1024
+"""Telegraph's limit on a page's serialised ``content``, in UTF-8 bytes."""
+
+
 def content_size(nodes: list[Node]) -> int:
     """Bytes Telegraph counts against its 64 KB page limit."""
     return len(json.dumps(nodes, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def node_size(node: Node) -> int:
+    return len(json.dumps(node, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def fit_page(nodes: list[Node], link: str, limit: int = PAGE_LIMIT) -> tuple[list[Node], bool]:
+    """``nodes`` cut at a block so that they fit ``limit``, ending with a paragraph that
+    links to the rest on the original post; True when a cut was made. Telegraph refuses
+    a whole page over the limit, so sending it as it is would lose all of it."""
+    if content_size(nodes) <= limit:
+        return nodes, False
+    tail: Node = {"tag": "p", "children": [
+        {"tag": "i", "children": ["Continued on the original post: "]},
+        {"tag": "a", "attrs": {"href": link}, "children": [link]}]}
+    budget = limit - node_size(tail) - 2  # the list's brackets
+    kept: list[Node] = []
+    used = 0
+    for node in nodes:
+        size = node_size(node) + (1 if kept else 0)  # the comma before it
+        if used + size > budget:
+            break
+        kept.append(node)
+        used += size
+    return [*kept, tail], True

@@ -32,8 +32,10 @@ class Alert:
 
 
 def plain_text(telegram_html: str) -> str:
-    """What Telegram counts: the text after its HTML entities are parsed."""
-    return html.unescape(TAG.sub("", telegram_html))
+    """What Telegram counts: the dialect's own parse (only the entities Telegram decodes)."""
+    from syndicate.dialects.telegram import plain
+
+    return plain(telegram_html)
 
 
 def count(text: str, unit: Unit, url_length: int | None = None) -> int:

@@ -21,6 +21,17 @@ def as_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def as_person(value: Any) -> str:
+    """An author: a name, or a mapping with one (``author: {name: Ann, email: …}``, as
+    Jekyll themes write it), or a list of those (the first is named)."""
+    if isinstance(value, list):
+        return as_person(value[0]) if value else ""
+    if isinstance(value, dict):
+        names = [value.get(key) for key in ("name", "display_name", "displayname", "title")]
+        return next((name.strip() for name in names if isinstance(name, str)), "")
+    return as_text(value)
+
+
 def as_list(value: Any) -> tuple[str, ...]:
     """Tags and categories: a list, a comma- or space-separated string, or numbers."""
     if value is None:
@@ -111,7 +122,7 @@ FIELDS: dict[str, tuple[str, Processor]] = {
     "lastmod": ("updated", as_datetime),
     "last_modified_at": ("updated", as_datetime),
     "updated": ("updated", as_datetime),
-    "author": ("author", as_text),
+    "author": ("author", as_person),
     "summary": ("summary", as_text),
     "description": ("summary", as_text),
     "excerpt": ("summary", as_text),

@@ -312,7 +312,7 @@ class Site(ABC):
             updated=fields.localise(updated, self.zone) if updated else None,
             canonical_url=canonical,
             html=body.html,
-            author=meta.fields.get("author") or self.config.site.author or self.settings.get("author"),
+            author=meta.fields.get("author") or self.config.site.author or self.site_author,
             summary=str(summary or "").strip(),
             tags=tuple(meta.fields.get("tags", ())),
             categories=tuple(meta.fields.get("categories", ())),
@@ -345,6 +345,14 @@ class Site(ABC):
                                               "(beside the post or in its asset folders); "
                                               "sent without it", None)
         return first_image, (notice,)
+
+    @cached_property
+    def site_author(self) -> str | None:
+        """The config's ``author``, which themes often write as a mapping of name, email…"""
+        try:
+            return fields.as_person(self.settings.get("author")) or None
+        except ValueError:
+            return None
 
     def local_file(self, url: str | None) -> str | None:
         """The file under the site root that ``url`` is served from, if the URL is this
