@@ -110,8 +110,13 @@ class Writer:
 
 def to_text(html: str) -> str:
     """Readable plain text: blocks separated by a blank line, bullets for list items."""
+    return text_of(parse(html))
+
+
+def text_of(tree: Tag) -> str:
+    """``to_text`` of a tree already parsed (the markup stage's own, saving a parse)."""
     writer = Writer()
-    writer.walk(parse(html))
+    writer.walk(tree)
     lines = [line.strip() for line in "".join(writer.out).split("\n")]
     text = BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip().replace(INDENT, "  ")
     return VERBATIM.sub(lambda m: writer.kept[int(m.group(1))], text)

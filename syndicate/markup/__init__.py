@@ -41,19 +41,23 @@ def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
     return IAL_INLINE.sub("", body)
 
 
-def render_body(source: str, ctx: MarkupContext) -> RenderedBody:
-    """Canonical HTML for one post body, with notices for whatever had to be removed."""
+def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> RenderedBody:
+    """Canonical HTML for one post body, with notices for whatever had to be removed;
+    ``excerpt=False`` when the post has its own summary and the excerpt would go unread."""
     source = source.replace("\r\n", "\n")
     sink = NoticeSink(ctx, source)
     text = preprocess(source, ctx, sink)
     render = (lambda html: html) if ctx.source_format == "html" else markdown(ctx.markdown).render
     soup, first_image = clean(render(text), ctx.page_url, ctx.site_url,
                               resolve=ctx.resolve_asset, report=sink.add_near)
-    excerpt_html = None
-    if ctx.excerpt_separator and ctx.excerpt_separator in text:
+    excerpt_html, excerpt_text = None, ""
+    if excerpt and ctx.excerpt_separator and ctx.excerpt_separator in text:
+        from syndicate.dialects.text import text_of
+
         head = text.split(ctx.excerpt_separator, 1)[0]
         excerpt_soup, _ = clean(render(head), ctx.page_url, ctx.site_url, resolve=ctx.resolve_asset)
         excerpt_html = str(excerpt_soup).strip()
+        excerpt_text = text_of(excerpt_soup)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
     return RenderedBody(
@@ -61,5 +65,6 @@ def render_body(source: str, ctx: MarkupContext) -> RenderedBody:
         notices=tuple(sink.items),
         first_image=first_image,
         excerpt_html=excerpt_html,
+        excerpt_text=excerpt_text,
         first_paragraph=paragraph.get_text(" ", strip=True) if paragraph else "",
     )

@@ -54,6 +54,7 @@ class RenderedBody:
     first_image: str | None
     excerpt_html: str | None
     first_paragraph: str
+    excerpt_text: str = ""
 
 
 class NoticeSink:

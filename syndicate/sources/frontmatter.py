@@ -65,9 +65,20 @@ def read_text(path: Path, rel: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+
+
+def loader_for(block: str) -> Any:
+    """libyaml's safe loader when the block cannot hold an alias (no ``*`` at all, so no
+    bomb), the alias-counting one otherwise: front matter is most of a cold run's parsing."""
+    if FAST_LOADER is not None and "*" not in block:
+        return FAST_LOADER
+    return GuardedLoader
+
+
 def parse_yaml(block: str, rel: str) -> dict[str, Any]:
     try:
-        data = yaml.load(block, Loader=GuardedLoader)  # noqa: S506 - SafeLoader subclass
+        data = yaml.load(block, Loader=loader_for(block))  # noqa: S506 - safe loaders only
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else None

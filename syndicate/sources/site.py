@@ -277,7 +277,6 @@ class Site(ABC):
         return date if date > self.now else None
 
     def read(self, source: SourceFile) -> Post:
-        from syndicate.dialects.text import to_text
         from syndicate.markup import MarkupContext, render_body
 
         meta = self.cached_meta(source)
@@ -296,9 +295,9 @@ class Site(ABC):
             site_vars=self.site_vars(),
             page_vars={**meta.raw, **meta.fields, "title": title, "url": canonical},
         )
-        body = render_body(meta.body, ctx)
+        body = render_body(meta.body, ctx, excerpt=not meta.fields.get("summary"))
         summary = meta.fields.get("summary") or (
-            to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
+            body.excerpt_text if body.excerpt_html else body.first_paragraph)
         cover_url, cover_notice = self.cover_url(meta, canonical, body.first_image)
         updated = meta.fields.get("updated")
         block = meta.fields.get("syndicate")
