@@ -186,3 +186,19 @@ def test_a_title_with_entities_is_text(tmp_path: Path) -> None:
     blog(tmp_path)
     write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: \"AT&amp;T &lt;3\"\n---\nx\n")
     assert read(tmp_path)["2019-01-01-a.md"].title == "AT&T <3"
+
+
+def test_markdown_inside_html_blocks_as_kramdown_parses_it(tmp_path: Path) -> None:
+    # jekyll 4.3: <div markdown="1"> is parsed always (<div><p><em>md</em> here</p></div>),
+    # a plain <section> only with parse_block_html: true; markdown="0" keeps it raw
+    body = ('<div markdown="1">\n*md* here\n</div>\n\n<section>\n*raw*\n</section>\n\n'
+            '<div class="note" markdown="0">\n*kept*\n</div>\n')
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n" + body)
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<div>\n<p><em>md</em> here</p>\n</div>" in html
+    assert "<section>\n*raw*\n</section>" in html
+    write(tmp_path, "_config.yml", "url: https://x.org\nbaseurl: /blog\nkramdown:\n  parse_block_html: true\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<section>\n<p><em>raw</em></p>\n</section>" in html
+    assert '<div class="note">\n*kept*\n</div>' in html

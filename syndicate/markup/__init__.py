@@ -9,10 +9,12 @@ kept as source), then the HTML pass (``clean``). HTML content files skip Markdow
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from bs4 import Tag
 from markdown_it import MarkdownIt
 
+from syndicate.markup.blockhtml import markdown_in_html
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
 from syndicate.markup.engines import parser
@@ -48,6 +50,8 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
     sink = NoticeSink(ctx, source)
     text = preprocess(source, ctx, sink)
     render = (lambda html: html) if ctx.source_format == "html" else markdown(ctx.markdown).render
+    if ctx.markdown.engine == "kramdown" and ctx.source_format != "html":
+        render = partial(markdown_in_html, parse_all=ctx.markdown.parse_block_html, render=render)
     soup, first_image = clean(render(text), ctx.page_url, ctx.site_url,
                               resolve=ctx.resolve_asset, report=sink.add_near)
     excerpt_html, excerpt_text = None, ""

@@ -117,7 +117,7 @@ def clean(html: str, page_url: str, site_url: str, *,
             tag.unwrap()
             continue
         for name in list(tag.attrs):
-            if name.startswith("on"):
+            if name.startswith("on") or name == "markdown":  # kramdown's switch, not HTML
                 del tag[name]
         if tag.name == "img" and tag.get("srcset"):
             del tag["srcset"]

@@ -1,0 +1,60 @@
+"""kramdown's Markdown inside HTML blocks: ``<div markdown="1">`` always, every block
+element when the site sets ``parse_block_html: true`` (unless it says ``markdown="0"``).
+
+CommonMark leaves an HTML block's content as raw text, so ``*x*`` inside a ``<div>``
+would reach the platforms with its asterisks. Each such block is rendered on its own and
+put back after the rest of the post is rendered, behind a placeholder paragraph, so that
+a blank line inside it (in a code block, say) cannot end the HTML block half-way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+BLOCK_TAGS = ("div", "section", "article", "aside", "header", "footer", "main", "nav",
+              "figure", "blockquote", "center")
+OPEN = re.compile(r"^<(" + "|".join(BLOCK_TAGS) + r")\b([^>]*)>[ \t]*\n", re.M | re.I)
+MARKDOWN_ATTR = re.compile(r"""\s+markdown\s*=\s*["']?(\w+)["']?""", re.I)
+PLACEHOLDER = "\ue002{}\ue003"
+RESTORE = re.compile("<p>\ue002(\\d+)\ue003</p>\n?")
+
+
+def closing(text: str, name: str, start: int) -> int:
+    """Offset of the ``</name>`` that closes the element opened before ``start``, or -1."""
+    depth = 1
+    tags = re.compile(rf"<(/?){name}\b[^>]*>", re.I)
+    for match in tags.finditer(text, start):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return match.start()
+    return -1
+
+
+def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -> str:
+    """``render(text)`` with the HTML blocks kramdown parses rendered as Markdown too."""
+    if not parse_all and "markdown" not in text:
+        return render(text)
+    blocks: list[str] = []
+    out: list[str] = []
+    position = 0
+    for match in OPEN.finditer(text):
+        if match.start() < position:
+            continue  # nested inside a block already taken
+        name, attrs = match.group(1), match.group(2)
+        wanted = MARKDOWN_ATTR.search(attrs)
+        if not (wanted.group(1).lower() in ("1", "block", "span") if wanted else parse_all):
+            continue
+        end = closing(text, name, match.end())
+        if end < 0:
+            continue
+        inner = text[match.end():end]
+        kept_attrs = MARKDOWN_ATTR.sub("", attrs)
+        blocks.append(f"<{name}{kept_attrs}>\n"
+                      f"{markdown_in_html(inner, parse_all, render)}</{name}>\n")
+        out.append(text[position:match.start()])
+        out.append("\n\n" + PLACEHOLDER.format(len(blocks) - 1) + "\n\n")
+        position = text.index(">", end) + 1
+    out.append(text[position:])
+    rendered = render("".join(out))
+    return RESTORE.sub(lambda m: blocks[int(m.group(1))], rendered)
