@@ -198,7 +198,8 @@ def test_markdown_inside_html_blocks_as_kramdown_parses_it(tmp_path: Path) -> No
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "<div>\n<p><em>md</em> here</p>\n</div>" in html
     assert "<section>\n*raw*\n</section>" in html
-    write(tmp_path, "_config.yml", "url: https://x.org\nbaseurl: /blog\nkramdown:\n  parse_block_html: true\n")
+    write(tmp_path, "_config.yml",
+          "url: https://x.org\nbaseurl: /blog\nkramdown:\n  parse_block_html: true\n")
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "<section>\n<p><em>raw</em></p>\n</section>" in html
     assert '<div class="note">\n*kept*\n</div>' in html
