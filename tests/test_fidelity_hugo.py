@@ -124,3 +124,16 @@ def test_a_title_entity_stays_text_as_hugo_escapes_it(tmp_path: Path) -> None:
     site(tmp_path)
     write(tmp_path, "content/posts/t.md", '---\ntitle: "AT&amp;T"\ndate: 2019-04-09\n---\nx\n')
     assert read(tmp_path)["content/posts/t.md"].title == "AT&amp;T"
+
+
+def test_quotes_and_dashes_set_as_goldmark_sets_them(tmp_path: Path) -> None:
+    # hugo 0.111: <p>Say &ldquo;hi&rdquo; &ndash; it&rsquo;s &mdash; fine&hellip;
+    # and <code>&quot;code&quot;</code></p>; with the Typographer off, the quotes stay straight
+    site(tmp_path)
+    body = "Say \"hi\" -- it's --- fine... and `\"code\"`\n"
+    write(tmp_path, "content/posts/q.md", "---\ntitle: Q\ndate: 2020-01-01\n---\n" + body)
+    assert "Say “hi” – it’s — fine… and <code>\"code\"</code>" in \
+        read(tmp_path)["content/posts/q.md"].html
+    write(tmp_path, "hugo.toml", 'baseURL = "https://h.org/sub/"\n'
+          "[markup.goldmark.extensions]\ntypographer = false\n")
+    assert "Say \"hi\" -- it's" in read(tmp_path)["content/posts/q.md"].html

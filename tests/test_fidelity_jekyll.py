@@ -203,3 +203,12 @@ def test_markdown_inside_html_blocks_as_kramdown_parses_it(tmp_path: Path) -> No
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "<section>\n<p><em>raw</em></p>\n</section>" in html
     assert '<div class="note">\n*kept*\n</div>' in html
+
+
+def test_quotes_and_dashes_set_as_kramdown_sets_them(tmp_path: Path) -> None:
+    # jekyll 4.3: <p>Say “hi” – it’s — fine… and <code>"code"</code></p>
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "Say \"hi\" -- it's --- fine... and `\"code\"`\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "Say “hi” – it’s — fine… and <code>\"code\"</code>" in html

@@ -242,13 +242,13 @@ def test_outside_a_workflow_the_state_is_not_committed(repo: Repo) -> None:
 
 def test_an_unknown_liquid_tag_is_annotated_on_its_line_and_listed(repo: Repo) -> None:
     text = post_text("Tagged post").replace("A short new post",
-                                            "Before.\n\n{% gist abc123 %}\n\nAfter")
-    line = text.splitlines().index("{% gist abc123 %}") + 1
+                                            "Before.\n\n{% newsletter abc123 %}\n\nAfter")
+    line = text.splitlines().index("{% newsletter abc123 %}") + 1
     before, after = repo.commit_post(NEW, text)
     code, annotations = ci(repo, push_event(repo, before, after))
     assert code == 0
     expected = f"::warning file=blog/{NEW},line={line}::"
-    assert [a for a in annotations.splitlines() if a.startswith(expected) and "gist" in a]
+    assert [a for a in annotations.splitlines() if a.startswith(expected) and "newsletter" in a]
     assert f"`blog/{NEW}:{line}`" in repo.summary()
 
 

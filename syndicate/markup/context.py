@@ -25,6 +25,10 @@ class MarkdownOptions:
     hard_wrap: bool = False
     auto_ids: bool = False
     parse_block_html: bool = False
+    typographer: bool = False
+    """Curly quotes and ``--``/``---``/``...``/``<<``/``>>`` as dashes, ellipsis and
+    guillemets: kramdown's ``smart_quotes`` and Goldmark's Typographer, both on by default."""
+    quotes: str = "“”‘’"
 
 
 @dataclass(frozen=True)

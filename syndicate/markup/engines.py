@@ -4,8 +4,10 @@ CommonMark (Hugo's Goldmark, plain folders) with GFM tables, strikethrough, foot
 definition lists; kramdown (Jekyll's default) on the same base, with the site's options:
 ``hard_wrap`` keeps single line breaks, ``auto_ids`` gives headings kramdown's ids, and
 emphasis may open or close against CJK text, as kramdown allows and CommonMark does not
-(``**粗体：**中文`` is bold on a Jekyll site). Maths between ``$``/``$$`` is never Markdown:
-it goes through as the author's source text (see ``syndicate.markup.maths``).
+(``**粗体：**中文`` is bold on a Jekyll site). Both generators set quotes and dashes
+typographically by default (kramdown's ``smart_quotes``, Goldmark's Typographer). Maths
+between ``$``/``$$`` is never Markdown: it goes through as the author's source text (see
+``syndicate.markup.maths``).
 """
 
 from __future__ import annotations
@@ -92,17 +94,45 @@ def heading_ids(md: MarkdownIt) -> None:
     md.core.ruler.push("kramdown_ids", core)
 
 
+SYMBOLS = re.compile(r"---|--|\.\.\.|<<|>>")
+SYMBOL_CHARS = {"---": "\u2014", "--": "\u2013", "...": "\u2026", "<<": "\u00ab", ">>": "\u00bb"}
+
+
+def typographic_symbols(md: MarkdownIt) -> None:
+    """The symbols kramdown and Goldmark's Typographer replace (markdown-it's own
+    ``replacements`` rule also turns ``(c)`` into ©, which neither generator does)."""
+
+    def core(state: Any) -> None:
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            in_autolink = 0
+            for token in block.children:
+                if token.type == "link_open" and token.info == "auto":
+                    in_autolink += 1
+                elif token.type == "link_close" and in_autolink:
+                    in_autolink -= 1
+                elif token.type == "text" and not in_autolink and SYMBOLS.search(token.content):
+                    token.content = SYMBOLS.sub(lambda m: SYMBOL_CHARS[m.group(0)], token.content)
+
+    md.core.ruler.after("inline", "typographic_symbols", core)
+
+
 @cache
 def parser(options: MarkdownOptions) -> MarkdownIt:
     from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = (MarkdownIt("commonmark", {"html": True, "linkify": False, "typographer": False,
-                                    "breaks": options.engine == "kramdown" and options.hard_wrap})
+    md = (MarkdownIt("commonmark", {"html": True, "linkify": False,
+                                    "typographer": options.typographer, "quotes": options.quotes,
+                                    "breaks": options.hard_wrap})
           .enable(["table", "strikethrough"])
           .use(footnote_plugin)
           .use(deflist_plugin)
           .use(maths_plugin))
+    if options.typographer:
+        md.enable("smartquotes")
+        typographic_symbols(md)
     if options.engine == "kramdown":
         md.inline.__class__ = KramdownInline
         if options.auto_ids:

@@ -68,17 +68,22 @@ def read_text(path: Path, rel: str) -> str:
 FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 
 
-def loader_for(block: str) -> Any:
+def load_yaml(block: str) -> Any:
     """libyaml's safe loader when the block cannot hold an alias (no ``*`` at all, so no
-    bomb), the alias-counting one otherwise: front matter is most of a cold run's parsing."""
+    bomb), the alias-counting one otherwise: front matter is most of a cold run's parsing.
+    A block libyaml refuses is read again by the Python loader, whose error marks name
+    the line our messages have always named."""
     if FAST_LOADER is not None and "*" not in block:
-        return FAST_LOADER
-    return GuardedLoader
+        try:
+            return yaml.load(block, Loader=FAST_LOADER)  # noqa: S506 - libyaml's safe loader
+        except yaml.YAMLError:
+            pass
+    return yaml.load(block, Loader=GuardedLoader)  # noqa: S506 - SafeLoader subclass
 
 
 def parse_yaml(block: str, rel: str) -> dict[str, Any]:
     try:
-        data = yaml.load(block, Loader=loader_for(block))  # noqa: S506 - safe loaders only
+        data = load_yaml(block)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else None

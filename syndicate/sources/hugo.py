@@ -15,7 +15,7 @@ import tomllib
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import yaml
@@ -25,6 +25,9 @@ from syndicate.errors import ConfigError, SourceError
 from syndicate.sources import fields
 from syndicate.sources.permalink import date_parts, expand, hugo_path, hugo_urlize
 from syndicate.sources.site import MARKDOWN_EXTS, Meta, Site, SourceFile, walk
+
+if TYPE_CHECKING:
+    from syndicate.markup.context import MarkdownOptions
 
 UNDATED = datetime(1, 1, 1, tzinfo=UTC)
 """Hugo's zero date, for a page that sets no date of any kind."""
@@ -69,6 +72,15 @@ def permalink_patterns(settings: dict[str, Any], source: Path) -> dict[str, str]
         raise ConfigError("permalinks must be a table of section = \"/pattern/\"", source=str(source),
                           key="permalinks")
     return {str(k): str(v) for k, v in permalinks.items() if isinstance(v, str)}
+
+
+def nested(table: Any, *keys: str) -> dict[str, Any]:
+    """``table[k1][k2]…`` with keys matched case-insensitively, {} where missing."""
+    for key in keys:
+        if not isinstance(table, dict):
+            return {}
+        table = next((v for k, v in table.items() if str(k).lower() == key), {})
+    return {str(k).lower(): v for k, v in table.items()} if isinstance(table, dict) else {}
 
 
 def in_bundle(path: str, bundles: set[str]) -> bool:
@@ -176,6 +188,20 @@ class HugoSite(Site):
     def turns_at(self, meta: Meta, date: datetime) -> datetime | None:
         moments = [m for m in (date, *self.schedule(meta)) if m is not None and m > self.now]
         return min(moments, default=None)
+
+    def markdown_options(self) -> MarkdownOptions:
+        """Goldmark as the site configures it: Typographer on unless
+        ``markup.goldmark.extensions.typographer = false``; ``renderer.hardWraps``."""
+        from syndicate.markup.context import MarkdownOptions
+
+        goldmark = nested(self.settings, "markup", "goldmark")
+        typographer = nested(goldmark, "extensions").get("typographer", True)
+        if isinstance(typographer, dict):  # later Hugo versions: a table with ``disable``
+            typographer = not typographer.get("disable", False)
+        return MarkdownOptions(
+            hard_wrap=nested(goldmark, "renderer").get("hardwraps") is True,
+            typographer=typographer is not False,
+        )
 
     def file_url(self, path: Path, meta: Meta, page_url: str) -> str | None:
         """A leaf bundle's resources are published beside its page, at the page's URL."""

@@ -8,6 +8,7 @@ A post's file name carries its date and slug (``2021-01-28-xiaomi.md``); front-m
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from fnmatch import fnmatch
@@ -54,6 +55,19 @@ def as_names(value: Any) -> list[Any]:
     if isinstance(value, list):
         return [v for v in value if isinstance(v, (str, int))]
     return [value] if isinstance(value, str) else []
+
+
+def kramdown_quotes(value: Any) -> str:
+    """kramdown's ``smart_quotes`` (``lsquo,rsquo,ldquo,rdquo`` by default: entity names
+    or numbers, single quotes first) as markdown-it's four characters (double first)."""
+    names = value.split(",") if isinstance(value, str) else value
+    if not isinstance(names, list) or len(names) != 4:
+        return "“”‘’"
+    chars = [html.unescape(f"&{str(n).strip()};") if not str(n).strip().isdigit()
+             else chr(int(str(n).strip())) for n in names]
+    if any(len(c) != 1 for c in chars):
+        return "“”‘’"
+    return chars[2] + chars[3] + chars[0] + chars[1]
 
 
 class JekyllSite(Site):
@@ -156,6 +170,8 @@ class JekyllSite(Site):
             hard_wrap=options.get("hard_wrap") is True,
             auto_ids=options.get("auto_ids", True) is not False,
             parse_block_html=options.get("parse_block_html") is True,
+            typographer=True,
+            quotes=kramdown_quotes(options.get("smart_quotes")),
         )
 
     @cached_property
