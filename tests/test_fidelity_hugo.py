@@ -137,3 +137,18 @@ def test_quotes_and_dashes_set_as_goldmark_sets_them(tmp_path: Path) -> None:
     write(tmp_path, "hugo.toml", 'baseURL = "https://h.org/sub/"\n'
           "[markup.goldmark.extensions]\ntypographer = false\n")
     assert "Say \"hi\" -- it's" in read(tmp_path)["content/posts/q.md"].html
+
+
+def test_theme_shortcodes_read_from_their_parameters(tmp_path: Path) -> None:
+    # theme shortcodes seen in the corpus (hugo-papermod, hugo-congo): relref with path=,
+    # an audio player with a caption, a mermaid diagram's source
+    site(tmp_path)
+    write(tmp_path, BUNDLE, "---\ntitle: Bun\ndate: 2019-04-09\n---\n"
+          '[o]({{< relref path="/posts/other.md" >}})\n\n'
+          '{{< audio src="https://upload.example/a.ogg" caption="Liftoff" >}}\n\n'
+          "{{< mermaid >}}\ngraph TD;\n  A-->B;\n{{< /mermaid >}}\n")
+    post = read(tmp_path)[BUNDLE]
+    assert 'href="https://h.org/sub/posts/other/">o<' in post.html
+    assert '<a href="https://upload.example/a.ogg">Liftoff</a>' in post.html
+    assert '<code class="language-mermaid">graph TD;\n  A--&gt;B;' in post.html
+    assert post.notices == ()

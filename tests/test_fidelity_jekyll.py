@@ -212,3 +212,15 @@ def test_quotes_and_dashes_set_as_kramdown_sets_them(tmp_path: Path) -> None:
           "Say \"hi\" -- it's --- fine... and `\"code\"`\n")
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "Say “hi” – it’s — fine… and <code>\"code\"</code>" in html
+
+
+def test_liquid_is_read_left_to_right(tmp_path: Path) -> None:
+    # jekyll-contrast's post prints a tag's text with an output of a string:
+    # `{{ "{% highlight language " }}%}` shows as <code>{% highlight language %}</code>
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          'Put `{{ "{% highlight language " }}%}` `{{ "{% endhighlight " }}%}` around it.\n\n'
+          "{% highlight c %}\nint x;\n{% endhighlight %}\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<code>{% highlight language %}</code> <code>{% endhighlight %}</code> around it" in html
+    assert '<code class="language-c">int x;' in html

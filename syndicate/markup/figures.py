@@ -18,7 +18,9 @@ from syndicate.markup import embeds
 SOURCE_KEYS = ("src", "url", "image", "img", "file", "path", "source", "link")
 CAPTION_KEYS = ("caption", "title", "alt", "description")
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp")
-VIDEO_EXTS = (".mp4", ".webm", ".ogv", ".mov", ".m4v")
+VIDEO_EXTS = (".mp4", ".webm", ".ogv", ".mov", ".m4v", ".ogg", ".oga", ".mp3", ".m4a", ".wav",
+              ".flac", ".opus")
+"""Played media (video and audio): sent as a link with its caption."""
 
 
 def figure_html(src: str, *, caption: str = "", alt: str = "", link: str = "",

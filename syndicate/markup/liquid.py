@@ -20,12 +20,15 @@ from syndicate.markup.context import MarkupContext, NoticeSink
 from syndicate.markup.figures import builtin_embed, from_params
 
 RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
-HIGHLIGHT = re.compile(
-    r"\{%-?\s*highlight\s+([\w+#.-]+)[^%]*%\}\n?(.*?)\n?\{%-?\s*endhighlight\s*-?%\}", re.S)
-TAG = re.compile(r"\{%-?\s*(\w+)\s*(.*?)\s*-?%\}", re.S)
 OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
-TAG_OR_OUTPUT = re.compile(TAG.pattern + "|" + OUTPUT.pattern.replace("(.*?)", "(?P<out>.*?)"), re.S)
+TOKEN = re.compile(
+    r"(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
+    r"|(?P<highlight>\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%]*%\}\n?(?P<code>.*?)\n?"
+    r"\{%-?\s*endhighlight\s*-?%\})"
+    r"|\{%-?\s*(?P<tag>\w+)\s*(?P<args>.*?)\s*-?%\}"
+    r"|\{\{-?\s*(?P<out>.*?)\s*-?\}\}", re.S)
+"""Liquid's tokens in one left-to-right pass, as Liquid reads them: an output such as
+``{{ "{% highlight x " }}`` is consumed whole before the ``{%`` inside it could open a tag."""
 STRING = re.compile(r"""^(["'])(.*)\1$""", re.S)
 
 
@@ -114,41 +117,36 @@ def render_tag(name: str, args: str, ctx: MarkupContext) -> str | None:
 
 
 def process_segment(text: str, offset: int, ctx: MarkupContext, sink: NoticeSink) -> str:
-    def highlight(match: re.Match[str]) -> str:
-        code = match.group(2)
-        fence = "````" if "```" in code else "```"
-        return f"{fence}{match.group(1)}\n{code}\n{fence}"
-
-    text = COMMENT.sub("", text)
-    text = HIGHLIGHT.sub(highlight, text)
-
-    within = sink.body[:offset] + text  # one pass below: its offsets all lie in ``text``
-
     def tag(match: re.Match[str]) -> str:
-        rendered = render_tag(match.group(1), match.group(2), ctx)
+        name = match.group("tag")
+        rendered = render_tag(name, match.group("args"), ctx)
         if rendered is None:
-            if match.group(1) in ("post_url", "link"):
+            if name in ("post_url", "link"):
                 sink.add(offset + match.start(), f"could not resolve {match.group(0)!r}: no such "
-                                                 "post or file; the link is sent as text", within)
+                                                 "post or file; the link is sent as text")
                 return ""
-            what = "include" if match.group(1) in ("include", "include_relative") else "tag"
-            sink.add(offset + match.start(),
-                     f"removed unknown Liquid {what} {match.group(0)!r}", within)
+            what = "include" if name in ("include", "include_relative") else "tag"
+            sink.add(offset + match.start(), f"removed unknown Liquid {what} {match.group(0)!r}")
             return ""
         return rendered
 
     def output(match: re.Match[str]) -> str:
         rendered = render_output(match.group("out"), ctx)
         if rendered is None:
-            sink.add(offset + match.start(), f"removed unknown Liquid output {match.group(0)!r}",
-                     within)
+            sink.add(offset + match.start(), f"removed unknown Liquid output {match.group(0)!r}")
             return ""
         return rendered
 
-    def either(match: re.Match[str]) -> str:
-        return tag(match) if match.group(1) is not None else output(match)
+    def token(match: re.Match[str]) -> str:
+        if match.group("comment") is not None:
+            return ""
+        if match.group("highlight") is not None:
+            code = match.group("code")
+            fence = "````" if "```" in code else "```"
+            return f"{fence}{match.group('lang')}\n{code}\n{fence}"
+        return tag(match) if match.group("tag") is not None else output(match)
 
-    return TAG_OR_OUTPUT.sub(either, text)
+    return TOKEN.sub(token, text)
 
 
 def doubled_base_notices(body: str, ctx: MarkupContext, sink: NoticeSink) -> None:

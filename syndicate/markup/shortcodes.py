@@ -21,6 +21,9 @@ ESCAPED = re.compile(r"\{\{([<%])/\*\s*(.*?)\s*\*/([>%])\}\}", re.S)
 PAIRED_HIGHLIGHT = re.compile(
     r"\{\{[<%]\s*highlight\s+([\w+#.-]+)[^>%]*[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/\s*highlight\s*[>%]\}\}",
     re.S)
+DIAGRAM = re.compile(
+    r"\{\{[<%]\s*(mermaid)\b[^>%]*[>%]\}\}(.*?)\{\{[<%]\s*/\s*mermaid\s*[>%]\}\}", re.S)
+"""A theme's diagram shortcode holds the diagram's source: kept as a code block of it."""
 SHORTCODE = re.compile(r"\{\{[<%]-?\s*(/?)\s*([\w./-]+)(.*?)-?[>%]\}\}", re.S)
 PLACEHOLDER = "\ue000{}\ue001"
 RESTORE = re.compile("\ue000(\\d+)\ue001")
@@ -81,6 +84,7 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         return f"{fence}{match.group(1)}\n{code}\n{fence}"
 
     body = PAIRED_HIGHLIGHT.sub(highlight, body)
+    body = DIAGRAM.sub(lambda m: f"```{m.group(1)}\n{m.group(2).strip(chr(10))}\n```", body)
 
     def shortcode(match: re.Match[str]) -> str:
         closing, name, rest = match.groups()
@@ -95,11 +99,12 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
             approximated = from_params(name, positional, named)
             if approximated is not None:
                 return approximated
-        if not closing and name in ("ref", "relref") and positional:
-            url = ctx.resolve_link(name, positional[0])
+        target = positional[0] if positional else named.get("path", "")
+        if not closing and name in ("ref", "relref") and target:
+            url = ctx.resolve_link(name, target)
             if url is not None:
                 return url
-            sink.add(match.start(), f"could not resolve {name} {positional[0]!r}", body)
+            sink.add(match.start(), f"could not resolve {name} {target!r}", body)
             return ""
         sink.add(match.start(), f"removed unknown shortcode {match.group(0)!r}", body)
         return ""
