@@ -224,3 +224,40 @@ def test_liquid_is_read_left_to_right(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "<code>{% highlight language %}</code> <code>{% endhighlight %}</code> around it" in html
     assert '<code class="language-c">int x;' in html
+
+
+def test_backslashes_kramdown_does_not_escape_stay(tmp_path: Path) -> None:
+    # jekyll 4.3: <p>( \int_a^b f(x)\,dx. ) and *star* and a\b and \; and C#</p> — kramdown
+    # escapes only its own set, so MathJax's \, and \; survive (jekyll-yat's maths post)
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "\\( \\int_a^b f(x)\\,dx. \\) and \\*star\\* and a\\\\b and \\; and C\\#\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<p>( \\int_a^b f(x)\\,dx. ) and *star* and a\\b and \\; and C#</p>" in html
+
+
+def test_a_site_include_is_read_for_its_hints(tmp_path: Path) -> None:
+    # jekyll-synthetic's _includes/figure.html pipes src through relative_url and the caption
+    # through markdownify: jekyll 4.3 writes src="/blog/assets/x.png" and "The harbour at
+    # <em>dawn</em>"
+    blog(tmp_path)
+    write(tmp_path, "_includes/figure.html",
+          '<figure><img src="{{ include.src | relative_url }}"><figcaption>'
+          "{{ include.caption | markdownify }}</figcaption></figure>\n")
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '{% include figure.html src="/assets/x.png" caption="The harbour at *dawn*" %}\n')
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert 'src="https://x.org/blog/assets/x.png"' in html
+    assert "<figcaption>The harbour at <em>dawn</em></figcaption>" in html
+
+
+def test_an_html_block_is_raw_up_to_its_closing_tag(tmp_path: Path) -> None:
+    # jekyll 4.3 keeps <div class="x">\n\n*x* here\n\n</div> and a table cell's **b** as
+    # written; CommonMark would end the HTML block at the blank line and emphasise them
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '<div class="x">\n\n*x* here\n\n</div>\n\n<table>\n<tr><td>\n\n**b**\n\n</td></tr>\n'
+          "</table>\n\nafter *y*\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<div class="x">\n\n*x* here\n\n</div>' in html and "**b**" in html
+    assert "<p>after <em>y</em></p>" in html

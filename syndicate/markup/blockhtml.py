@@ -1,5 +1,7 @@
-"""kramdown's Markdown inside HTML blocks: ``<div markdown="1">`` always, every block
-element when the site sets ``parse_block_html: true`` (unless it says ``markdown="0"``).
+"""kramdown's HTML blocks: Markdown inside ``<div markdown="1">`` always, inside every
+block element when the site sets ``parse_block_html: true`` (unless it says
+``markdown="0"``); any other block element kept raw up to its closing tag, blank lines
+included, as kramdown reads it.
 
 CommonMark leaves an HTML block's content as raw text, so ``*x*`` inside a ``<div>``
 would reach the platforms with its asterisks. Each such block is rendered on its own and
@@ -13,7 +15,7 @@ import re
 from collections.abc import Callable
 
 BLOCK_TAGS = ("div", "section", "article", "aside", "header", "footer", "main", "nav",
-              "figure", "blockquote", "center")
+              "figure", "blockquote", "center", "table", "details", "dl", "ul", "ol", "form")
 OPEN = re.compile(r"^<(" + "|".join(BLOCK_TAGS) + r")\b([^>]*)>[ \t]*\n", re.M | re.I)
 MARKDOWN_ATTR = re.compile(r"""\s+markdown\s*=\s*["']?(\w+)["']?""", re.I)
 PLACEHOLDER = "\ue002{}\ue003"
@@ -33,7 +35,7 @@ def closing(text: str, name: str, start: int) -> int:
 
 def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -> str:
     """``render(text)`` with the HTML blocks kramdown parses rendered as Markdown too."""
-    if not parse_all and "markdown" not in text:
+    if "<" not in text:
         return render(text)
     blocks: list[str] = []
     out: list[str] = []
@@ -43,15 +45,17 @@ def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -
             continue  # nested inside a block already taken
         name, attrs = match.group(1), match.group(2)
         wanted = MARKDOWN_ATTR.search(attrs)
-        if not (wanted.group(1).lower() in ("1", "block", "span") if wanted else parse_all):
-            continue
+        parse = wanted.group(1).lower() in ("1", "block", "span") if wanted else parse_all
         end = closing(text, name, match.end())
         if end < 0:
             continue
         inner = text[match.end():end]
         kept_attrs = MARKDOWN_ATTR.sub("", attrs)
-        blocks.append(f"<{name}{kept_attrs}>\n"
-                      f"{markdown_in_html(inner, parse_all, render)}</{name}>\n")
+        if parse:
+            inner = markdown_in_html(inner, parse_all, render)
+        # not parsed: kramdown keeps the whole element raw, blank lines and all, where
+        # CommonMark would end the HTML block at the first blank line and read on as Markdown
+        blocks.append(f"<{name}{kept_attrs}>\n{inner}</{name}>\n")
         out.append(text[position:match.start()])
         out.append("\n\n" + PLACEHOLDER.format(len(blocks) - 1) + "\n\n")
         position = text.index(">", end) + 1

@@ -45,6 +45,9 @@ class MarkupContext:
     """A relative image or file path as the author wrote it → the URL the site serves that
     file at (bundle, static folder, site source), or None when no such file exists."""
     markdown: MarkdownOptions = field(default_factory=MarkdownOptions)
+    include_text: Callable[[str], str] | None = None
+    """The text of a site's own include (``_includes/figure.html``), '' when it has none:
+    read for hints (``relative_url``, ``markdownify``), never run."""
     source_format: str = "markdown"
     """``html`` for content files written in HTML (Hugo renders them without Markdown)."""
     site_vars: Mapping[str, Any] = field(default_factory=dict)

@@ -67,6 +67,23 @@ class KramdownInline(ParserInline):
         return state.tokens
 
 
+KRAMDOWN_ESCAPABLE = frozenset("\\.*_+-=`()[]{}#!:|\"'<>$")
+"""What a backslash escapes in kramdown; before anything else (``\,`` in MathJax's
+``\( … \)``) it stays a backslash, where CommonMark would drop it."""
+
+
+def kramdown_escape(state: Any, silent: bool) -> bool:
+    if state.src[state.pos] != "\\" or state.pos + 1 >= state.posMax:
+        return False
+    following = state.src[state.pos + 1]
+    if following in KRAMDOWN_ESCAPABLE or following == "\n":
+        return False  # markdown-it's own escape rule takes it
+    if not silent:
+        state.pending += "\\"
+    state.pos += 1
+    return True
+
+
 HEADING_STRIP = re.compile(r"[^\w\- ]", re.UNICODE)
 
 
@@ -135,6 +152,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
         typographic_symbols(md)
     if options.engine == "kramdown":
         md.inline.__class__ = KramdownInline
+        md.inline.ruler.before("escape", "kramdown_escape", kramdown_escape)
         if options.auto_ids:
             heading_ids(md)
     return md

@@ -73,8 +73,10 @@ def builtin_embed(name: str, positional: list[str], named: Mapping[str, str]) ->
     return None
 
 
-def from_params(name: str, positional: list[str], named: Mapping[str, str]) -> str | None:
-    """A theme's figure- or video-like shortcode/include, read from its parameters."""
+def from_params(name: str, positional: list[str], named: Mapping[str, str], *,
+                markdown_caption: bool = False) -> str | None:
+    """A theme's figure- or video-like shortcode/include, read from its parameters
+    (``markdown_caption`` where its template renders the caption as Markdown)."""
     known = builtin_embed(name.removesuffix(".html").lower(), positional, named)
     if known is not None:
         return known
@@ -93,5 +95,11 @@ def from_params(name: str, positional: list[str], named: Mapping[str, str]) -> s
         return embeds.link_html(src, caption)
     if is_image(src) or any(k in lowered for k in ("fig", "img", "image", "photo", "picture")):
         link = named.get("link", "") if named.get("link") != src else ""
-        return figure_html(src, caption=caption, alt=named.get("alt", ""), link=link)
+        shown = None
+        if markdown_caption and caption:
+            from syndicate.markup import markdown
+
+            shown = markdown().renderInline(caption)
+        return figure_html(src, caption=caption, alt=named.get("alt", ""), link=link,
+                           caption_html=shown)
     return None

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from syndicate.markup.context import MarkupContext, NoticeSink
-from syndicate.markup.figures import builtin_embed, from_params
+from syndicate.markup.figures import SOURCE_KEYS, builtin_embed, from_params
 
 RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
@@ -109,7 +109,11 @@ def render_tag(name: str, args: str, ctx: MarkupContext) -> str | None:
         return ctx.resolve_link(name, target)
     if name in ("include", "include_relative"):
         include, positional, named = include_params(args, ctx)
-        return from_params(include, positional, named)
+        template = ctx.include_text(include) if ctx.include_text is not None else ""
+        if "relative_url" in template or "site.baseurl" in template:
+            named = {key: ctx.baseurl + value if key in SOURCE_KEYS and value.startswith("/")
+                     and not value.startswith("//") else value for key, value in named.items()}
+        return from_params(include, positional, named, markdown_caption="markdownify" in template)
     if name in EMBED_TAGS:
         words = [w.strip("'\"") for w in args.split()]
         return builtin_embed(name, words, {})

@@ -192,6 +192,17 @@ class JekyllSite(Site):
                 return int(pinned.group(1))
         return 4
 
+    def include_text(self, name: str) -> str:
+        """The site's own ``_includes/<name>`` ('' when the include is a theme gem's)."""
+        folder = self.source_dir / str(self.settings.get("includes_dir") or "_includes")
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder.resolve()) or not path.is_file():
+            return ""
+        try:
+            return path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
     def link_path(self, path: str) -> str:
         """``post_url`` and ``link`` output as the declared Jekyll writes them: Jekyll 4
         prefixes ``baseurl``, Jekyll 3.9 (GitHub Pages) does not."""

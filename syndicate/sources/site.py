@@ -177,6 +177,9 @@ class Site(ABC):
     def resolve_link(self, kind: str, target: str) -> str | None:
         return None
 
+    def include_text(self, name: str) -> str:
+        return ""
+
     def markdown_options(self) -> MarkdownOptions:
         from syndicate.markup.context import MarkdownOptions
 
@@ -290,7 +293,7 @@ class Site(ABC):
             page_url=canonical, body_line=meta.body_line,
             excerpt_separator=self.excerpt_separator(meta), resolve_link=self.resolve_link,
             resolve_asset=partial(self.resolve_asset, meta, canonical),
-            markdown=self.markdown_options(),
+            markdown=self.markdown_options(), include_text=self.include_text,
             source_format="html" if source.path.suffix.lower() in HTML_EXTS else "markdown",
             site_vars=self.site_vars(),
             page_vars={**meta.raw, **meta.fields, "title": title, "url": canonical},
