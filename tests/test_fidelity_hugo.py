@@ -152,3 +152,20 @@ def test_theme_shortcodes_read_from_their_parameters(tmp_path: Path) -> None:
     assert '<a href="https://upload.example/a.ogg">Liftoff</a>' in post.html
     assert '<code class="language-mermaid">graph TD;\n  A--&gt;B;' in post.html
     assert post.notices == ()
+
+
+def test_title_slugs_and_section_refs_as_hugo_makes_them(tmp_path: Path) -> None:
+    # hugo-synthetic: permalink /:year/:month/:slug/ with no slug, title "TOML front matter &
+    # CRLF" → /2021/07/toml-front-matter-crlf/; hugo-izdwuut: relref path="/tutorials" is the
+    # section's list page, /tutorials/
+    write(tmp_path, "hugo.toml",
+          'baseURL = "https://h.org/sub/"\n[permalinks]\nposts = "/:year/:month/:slug/"\n')
+    write(tmp_path, "content/posts/toml-post.md",
+          '+++\r\ntitle = "TOML front matter & CRLF"\r\ndate = 2021-07-03T10:00:00+02:00\r\n+++\r\nx\r\n')
+    write(tmp_path, "content/tutorials/_index.md", "---\ntitle: Tutorials\n---\n")
+    write(tmp_path, "content/tutorials/one.md", "---\ntitle: One\ndate: 2021-01-01\n---\n"
+          '[all]({{< relref path="/tutorials" >}})\n')
+    posts = read(tmp_path)
+    assert posts["content/posts/toml-post.md"].canonical_url == \
+        "https://h.org/sub/2021/07/toml-front-matter-crlf/"
+    assert 'href="https://h.org/sub/tutorials/">all<' in posts["content/tutorials/one.md"].html

@@ -237,7 +237,11 @@ class HugoSite(Site):
             return mark + anchor if mark else None
         source = self.page_index.get(key) or self.page_index.get(key.rsplit("/", 1)[-1])
         if source is None:
-            return None
+            if not (self.content / key).is_dir():
+                return None
+            # a section (its list page): published at its path
+            path = self.baseurl + hugo_path(f"/{key}/", lower=self.lower_paths)
+            return (self.url + path if kind == "ref" else path) + (mark + anchor if mark else "")
         try:
             url = self.url_of(self.cached_meta(source))
         except SourceError:

@@ -80,7 +80,10 @@ def slugify(text: str, mode: str = "default", *, cased: bool = False) -> str:
 
 
 def hugo_urlize(text: str) -> str:
-    return re.sub(r"\s+", "-", text.strip().lower())
+    """A title as a path part: left to ``hugo_path`` whole, whose sanitising turns the
+    run " & " into one hyphen ("TOML front matter & CRLF" → toml-front-matter-crlf);
+    turning spaces into hyphens first would leave two."""
+    return text.strip()
 
 
 HUGO_PATH_KEEP = frozenset("./\\_#+~%@-")
