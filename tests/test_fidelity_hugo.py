@@ -169,3 +169,15 @@ def test_title_slugs_and_section_refs_as_hugo_makes_them(tmp_path: Path) -> None
     assert posts["content/posts/toml-post.md"].canonical_url == \
         "https://h.org/sub/2021/07/toml-front-matter-crlf/"
     assert 'href="https://h.org/sub/tutorials/">all<' in posts["content/tutorials/one.md"].html
+
+
+def test_bare_urls_are_links_as_goldmark_linkify_makes_them(tmp_path: Path) -> None:
+    # hugo 0.111: see <a href="https://www.example.com">www.example.com</a> and
+    # <a href="https://x.org/a?b=1">https://x.org/a?b=1</a>. and example.com and
+    # <a href="mailto:a@b.org">a@b.org</a>
+    site(tmp_path)
+    write(tmp_path, "content/posts/q.md", "---\ntitle: Q\ndate: 2020-01-01\n---\n"
+          "see www.example.com and https://x.org/a?b=1. and example.com and a@b.org\n")
+    html = read(tmp_path)["content/posts/q.md"].html
+    assert ('see <a href="https://www.example.com">www.example.com</a> and <a href="https://x.org/a?b=1">'
+            'https://x.org/a?b=1</a>. and example.com and <a href="mailto:a@b.org">a@b.org</a>') in html

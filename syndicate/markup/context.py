@@ -29,6 +29,9 @@ class MarkdownOptions:
     """Curly quotes and ``--``/``---``/``...``/``<<``/``>>`` as dashes, ellipsis and
     guillemets: kramdown's ``smart_quotes`` and Goldmark's Typographer, both on by default."""
     quotes: str = "“”‘’"
+    linkify: bool = False
+    """Bare URLs (``https://…``, ``www.…``) and e-mail addresses as links: Goldmark's
+    Linkify, on by default in Hugo."""
 
 
 @dataclass(frozen=True)

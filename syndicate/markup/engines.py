@@ -135,18 +135,53 @@ def typographic_symbols(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "typographic_symbols", core)
 
 
+def goldmark_links(md: MarkdownIt) -> None:
+    """linkify-it also links bare domains (``example.com``); Goldmark only links what starts
+    with a scheme or ``www.`` (as https), and e-mail addresses: the others go back to text."""
+    if md.linkify is not None:
+        md.linkify.set({"fuzzy_link": True, "fuzzy_email": True})
+
+    def core(state: Any) -> None:
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            children, kept = block.children, []
+            index = 0
+            while index < len(children):
+                token = children[index]
+                if (token.type == "link_open" and token.markup == "linkify"
+                        and index + 2 < len(children)):
+                    text = children[index + 1].content
+                    if not (re.match(r"(?i)[a-z][\w+.-]*://|www\.", text) or "@" in text):
+                        plain = Token("text", "", 0)
+                        plain.content = text
+                        kept.append(plain)
+                        index += 3
+                        continue
+                    if text.lower().startswith("www."):
+                        token.attrSet("href", "https://" + text)  # Goldmark's scheme for www.
+                kept.append(token)
+                index += 1
+            block.children = kept
+
+    md.core.ruler.after("linkify", "goldmark_links", core)
+
+
 @cache
 def parser(options: MarkdownOptions) -> MarkdownIt:
     from mdit_py_plugins.deflist import deflist_plugin
     from mdit_py_plugins.footnote import footnote_plugin
 
-    md = (MarkdownIt("commonmark", {"html": True, "linkify": False,
+    md = (MarkdownIt("commonmark", {"html": True, "linkify": options.linkify,
                                     "typographer": options.typographer, "quotes": options.quotes,
                                     "breaks": options.hard_wrap})
           .enable(["table", "strikethrough"])
           .use(footnote_plugin)
           .use(deflist_plugin)
           .use(maths_plugin))
+    if options.linkify:
+        md.enable("linkify")
+        goldmark_links(md)
     if options.typographer:
         md.enable("smartquotes")
         typographic_symbols(md)

@@ -190,8 +190,8 @@ class HugoSite(Site):
         return min(moments, default=None)
 
     def markdown_options(self) -> MarkdownOptions:
-        """Goldmark as the site configures it: Typographer on unless
-        ``markup.goldmark.extensions.typographer = false``; ``renderer.hardWraps``."""
+        """Goldmark as the site configures it: Typographer and Linkify on unless
+        ``markup.goldmark.extensions`` turns them off; ``renderer.hardWraps``."""
         from syndicate.markup.context import MarkdownOptions
 
         goldmark = nested(self.settings, "markup", "goldmark")
@@ -201,6 +201,7 @@ class HugoSite(Site):
         return MarkdownOptions(
             hard_wrap=nested(goldmark, "renderer").get("hardwraps") is True,
             typographer=typographer is not False,
+            linkify=nested(goldmark, "extensions").get("linkify", True) is not False,
         )
 
     def file_url(self, path: Path, meta: Meta, page_url: str) -> str | None:
