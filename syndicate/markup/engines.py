@@ -68,8 +68,8 @@ class KramdownInline(ParserInline):
 
 
 KRAMDOWN_ESCAPABLE = frozenset("\\.*_+-=`()[]{}#!:|\"'<>$")
-"""What a backslash escapes in kramdown; before anything else (``\,`` in MathJax's
-``\( … \)``) it stays a backslash, where CommonMark would drop it."""
+"""What a backslash escapes in kramdown; before anything else (a comma, as in MathJax's
+thin space inside ``\\( … \\)``) it stays a backslash, where CommonMark would drop it."""
 
 
 def kramdown_escape(state: Any, silent: bool) -> bool:
