@@ -81,6 +81,11 @@ class MediumAdapter(Adapter[MediumSettings]):
         super().__init__(settings)
         self.author_id: str | None = None
 
+    def account(self) -> str:
+        """The token's user is known only from ``GET /me``; a publication names itself."""
+        publication = self.settings.publication_id
+        return f"{self.base_url} publication {publication}" if publication else self.base_url
+
     def render(self, post: Post) -> Payload:
         tags, notices = apply_tag_rules(post.tags, self.capabilities.tags)
         if len(post.title) > 100:

@@ -82,6 +82,9 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         max_per_minute=20,
     )
 
+    def account(self) -> str:
+        return f"{self.base_url} chat {self.settings.chat_id or ''}"
+
     @property
     def chat(self) -> str:
         return self.settings.chat_id or "<SYNDICATE_TELEGRAM__CHAT_ID>"

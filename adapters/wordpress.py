@@ -85,6 +85,9 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         dialect=Dialect.HTML, can_update=True, can_find=True, max_concurrency=2
     )
 
+    def account(self) -> str:
+        return f"{self.base_url} user {self.settings.username or ''}"
+
     def api(self, route: str) -> str:
         base = self.base_url or "https://<your WordPress site>"
         if self.settings.use_rest_route:

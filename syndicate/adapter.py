@@ -161,6 +161,13 @@ class Adapter(ABC, Generic[SettingsT]):
     def base_url(self) -> str:
         return str(self.settings.base_url).rstrip("/")
 
+    def account(self) -> str:
+        """Which account this adapter writes to, never using a secret: the state file binds
+        every entry to it, so a push to another account (or to the sandbox) never reads or
+        writes this one's records. Platforms with several accounts per base URL add the
+        account's identity (a chat, a user, a publication)."""
+        return self.base_url
+
     @abstractmethod
     def render(self, post: Post) -> Payload:
         """Pure: the payload for ``post`` (already tailored for this platform)."""

@@ -122,7 +122,8 @@ def preview(
     return 1 if errors else 0
 
 
-SANDBOX_DIR = "sandbox"
+from syndicate.state import SANDBOX_DIR  # noqa: E402 - the sandbox folder in .syndicate
+
 STARTER_CONFIG = """\
 # syndicate's settings for this site. Secrets never go here: see .env.example.
 # Posts dated before this are never sent (a first run must not flood your followers).
@@ -162,6 +163,8 @@ def sandbox_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
     overrides: dict[str, dict[str, Any]] = {}
     for name, value in env.items():
         platform, _, field = name.removeprefix("SYNDICATE_").partition("__")
+        if not field:  # SYNDICATE_SANDBOX itself: a marker, no platform's setting
+            continue
         overrides.setdefault(platform.lower(), {})[field.lower()] = value
     return overrides
 
@@ -285,11 +288,9 @@ def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] 
 
 def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
     """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
-    from syndicate.layout import STATE_DIR, STATE_NAME
+    from syndicate.state import state_file
 
-    if sandbox:
-        return site_root / STATE_DIR / SANDBOX_DIR / STATE_NAME
-    return site_root / STATE_DIR / STATE_NAME
+    return state_file(site_root, sandbox=sandbox)
 
 
 def status(site_dir: Path, *, json_out: bool, sandbox: bool = False) -> int:

@@ -87,7 +87,11 @@ def plan(
     errors: list[SourceError] = []
     del today
     sources = site.discover()
-    vanished = vanished_by_hash(state, {s.rel_path for s in sources})
+    present = {s.rel_path for s in sources}
+    state.claim_site(site.base_url, site.kind, present)  # refuses another site's state file
+    for name, adapter in adapters.items():
+        state.bind(name, adapter.account())
+    vanished = vanished_by_hash(state, present)
     matched: set[str] = set()
     for source in sources:
         if only:

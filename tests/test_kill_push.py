@@ -24,7 +24,7 @@ import pytest
 from syndicate.sandbox.faults import FaultPlan
 from syndicate.sandbox.server import Sandbox, serve
 from syndicate.sources import open_site
-from syndicate.state import State
+from syndicate.state import State, state_file
 from tests.conftest import EXAMPLE_BLOG, ROOT
 from tests.test_push_sandbox import expected_titles, settle_uncertain
 
@@ -83,13 +83,13 @@ def test_kill_9_at_a_random_moment_never_duplicates_or_loses_a_post(
     time.sleep(rng.uniform(0.3, 2.5))
     process.send_signal(signal.SIGKILL)
     process.wait(10)
-    State.load(site)  # the state file is valid whatever moment the kill hit
+    State.read(state_file(site, sandbox=True))  # valid whatever moment the kill hit
     loopback.sandbox.faults = FaultPlan()
     posts, _errors = open_site(site).read_all()
     titles = {f"{p.key}|{n}": p.for_platform(n).title
               for p in posts for n in ("medium", "telegram", "wordpress")}
     for _rerun in range(4):
-        settle_uncertain(site, loopback.titles(), titles)
+        settle_uncertain(site, loopback.titles(), titles, sandbox=True)
         command = [sys.executable, "-m", "syndicate.cli", "push", "--site", str(site), "--json"]
         result = subprocess.run(command, env=loopback.env(), capture_output=True, timeout=120)
         if result.returncode == 0:

@@ -11,7 +11,7 @@ import pytest
 from syndicate.engine import resolve
 from syndicate.sandbox.faults import FaultPlan
 from syndicate.sources import open_site
-from syndicate.state import State
+from syndicate.state import State, state_file
 from tests.conftest import EXAMPLE_BLOG
 from tests.sandboxing import SimClock, make_sandbox, push_once, titles_by_platform
 
@@ -93,14 +93,19 @@ def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Pat
     assert sorted(map(sorted, titles_by_platform(box).values())) == sorted(map(sorted, before.values()))
 
 
-def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: dict[str, str]) -> None:
-    """What a careful person does with `syndicate resolve`: look, then say what they saw."""
-    state = State.load(site_dir)
+def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: dict[str, str],
+                     *, sandbox: bool = False) -> int:
+    """What a careful person does with `syndicate resolve`: look, then say what they saw.
+    Returns how many entries needed that person."""
+    state = State.read(state_file(site_dir, sandbox=sandbox))
+    settled = 0
     for key, platform, entry in list(state.entries()):
         if entry.status in ("uncertain", "pending") and platform != "wordpress":
             went_out = titles[key + "|" + platform] in box_titles[platform]
             resolve(state, key, platform, published="seen-on-platform" if went_out else None,
                     retry=not went_out)
+            settled += 1
+    return settled
 
 
 @pytest.mark.parametrize("plan_seed", range(200))
