@@ -26,6 +26,7 @@ in the attempt's progress, so no message is sent twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import httpx
@@ -51,6 +52,10 @@ from syndicate.post import Post
 from syndicate.settings import PlatformSettings
 
 TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
+
+
+def kind_of(message: Mapping[str, Any]) -> str:
+    return "photo" if message["method"] == "sendPhoto" else "text"
 
 
 class TelegramSettings(PlatformSettings):
@@ -224,20 +229,37 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt
     ) -> RemoteRef:
         progress = dict(attempt.resume)
+        messages = payload.data["messages"]
+        attempt.note({"planned": [kind_of(m) for m in messages]})
         if "page" in payload.data and "telegraph_url" not in progress:
             page = await self.telegraph(client, "createPage", dict(payload.data["page"]))
             progress.update(telegraph_path=page["path"], telegraph_url=page["url"])
             attempt.record(progress)
         ids: list[int] = list(progress.get("message_ids", []))
         kinds: list[str] = list(progress.get("kinds", []))
-        for message in payload.data["messages"][len(ids) :]:
+        for message in messages[len(ids) :]:
             params = with_page(message["params"], progress.get("telegraph_url"))
             result = await self.call(client, message["method"], params)
             ids.append(int(result["message_id"]))
-            kinds.append("photo" if message["method"] == "sendPhoto" else "text")
+            kinds.append(kind_of(message))
             progress.update(message_ids=ids, kinds=kinds)
-            attempt.record(progress)
+            attempt.record(progress)  # each message on disk before the next one leaves
         return self.reference(progress)
+
+    @classmethod
+    def confirm_sent(cls, progress: Mapping[str, Any], published: str | None
+                     ) -> tuple[bool, dict[str, Any]]:
+        """The message that was in flight went out: keep it (its id from the t.me link or
+        the number given, 0 if unknown: that message is then never edited) and say whether
+        messages remain, which the next push sends."""
+        kept = dict(progress)
+        ids, kinds = list(kept.get("message_ids", [])), list(kept.get("kinds", []))
+        planned = list(kept.get("planned", [])) or ["text"]
+        tail = (published or "").rstrip("/").rsplit("/", 1)[-1]
+        ids.append(int(tail) if tail.isdigit() else 0)
+        kinds.append(planned[len(ids) - 1] if len(ids) <= len(planned) else "text")
+        kept.update(message_ids=ids, kinds=kinds)
+        return len(ids) >= len(planned), kept
 
     def reference(self, progress: dict[str, Any]) -> RemoteRef:
         ids = progress["message_ids"]
@@ -263,6 +285,8 @@ class TelegramAdapter(Adapter[TelegramSettings]):
                 client, f"editPage/{progress['telegraph_path']}", dict(payload.data["page"])
             )
         for message_id, kind, message in zip(ids, kinds, messages, strict=True):
+            if not message_id:  # sent, by a person's word, but its id was never known
+                continue
             params = with_page(message["params"], progress.get("telegraph_url"))
             edit: dict[str, Any] = {
                 "chat_id": params["chat_id"],

@@ -136,12 +136,16 @@ class Attempt:
     """One try at writing one post to one platform, as the engine tracks it.
 
     ``resume`` holds what an earlier, interrupted try recorded; ``record`` saves progress
-    durably (the engine writes the state file) before the adapter sends the next request.
+    durably (the engine writes the state file) once a request's answer is known, so the
+    next run resumes after it; ``note`` keeps facts the resume will need (how many parts,
+    of which kinds) without a write of its own: they go to disk with the write-ahead
+    record the engine makes as the next request leaves.
     """
 
     attempt_id: str
     resume: Mapping[str, Any] = field(default_factory=dict)
     record: Callable[[Mapping[str, Any]], None] = lambda _progress: None
+    note: Callable[[Mapping[str, Any]], None] = lambda _progress: None
 
 
 SettingsT = TypeVar("SettingsT", bound=PlatformSettings)
@@ -193,3 +197,12 @@ class Adapter(ABC, Generic[SettingsT]):
     async def check(self, client: httpx.AsyncClient) -> str:
         """Verify credentials and settings without posting; returns who we are."""
         return "no check available"
+
+    @classmethod
+    def confirm_sent(cls, progress: Mapping[str, Any], published: str | None
+                     ) -> tuple[bool, dict[str, Any]]:
+        """A person says the request that was in flight went out (``syndicate resolve
+        --published``, with the URL or id they saw, if any). Returns whether the whole
+        post is now out, and the progress to keep; a multi-part adapter records the part
+        and says False while parts remain, so the next push sends only those."""
+        return True, dict(progress)

@@ -51,6 +51,8 @@ def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[
     if entry is None or entry.status == "failed":
         return "create", "new" if entry is None else "earlier attempt failed", False
     if entry.status == "pending":
+        if not entry.in_flight:
+            return "create", "resuming an interrupted create (nothing was in flight)", False
         if caps.can_find:
             return "reconcile", "an earlier create may have gone out; looking it up first", False
         return "uncertain", ("an earlier create may have gone out and this platform cannot be "

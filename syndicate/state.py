@@ -32,6 +32,9 @@ SANDBOX_DIR = "sandbox"
 Status = Literal["pending", "published", "uncertain", "failed", "baseline"]
 STATUSES: frozenset[str] = frozenset({"pending", "published", "uncertain", "failed", "baseline"})
 DONE: frozenset[str] = frozenset({"published", "baseline"})
+IN_FLIGHT = "in_flight"
+"""Progress key the engine keeps: true from the moment a write leaves until its answer is
+recorded; a pending entry without a request in flight resumes by itself."""
 
 
 def now_iso() -> str:
@@ -63,6 +66,12 @@ class Entry:
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v not in (None, {}, "")}
+
+    @property
+    def in_flight(self) -> bool:
+        """Whether a request of this pending create may have gone out unanswered. Entries
+        from before this was recorded say nothing, and are taken to be in flight."""
+        return bool(self.progress.get(IN_FLIGHT, True))
 
 
 ENTRY_FIELDS = frozenset(f.name for f in fields(Entry))
