@@ -288,7 +288,15 @@ class Engine:
     async def reconcile(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
         assert action.payload is not None
         payload = action.payload
-        found = await self.retrying(lambda: adapter.find(client, payload), action)
+        try:
+            found = await self.retrying(lambda: adapter.find(client, payload), action)
+        except Ambiguous as exc:  # a copy may be there, but nothing proves it is ours
+            entry = self.state.get(action.key, action.platform) or Entry(status="pending")
+            entry.status, entry.last_error = "uncertain", str(exc)
+            self.state.put(action.key, action.platform, entry)
+            self.state.save()
+            return self.emit(Outcome(action.key, action.platform, "uncertain", action.title,
+                                     error=str(exc)))
         if found is None:
             log.info("%s %s: not found after an interrupted create; creating it", action.platform,
                      action.key)

@@ -93,6 +93,16 @@ def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Pat
     assert sorted(map(sorted, titles_by_platform(box).values())) == sorted(map(sorted, before.values()))
 
 
+def add_slug_twin(site_dir: Path) -> None:
+    """A second post whose URL ends like another's (``.../python-and-shell-notes/``): the
+    same WordPress slug, so only our mark tells the two copies apart."""
+    original = site_dir / "_posts" / "tech" / "2024-03-10-python-and-shell-notes.md"
+    twin = site_dir / "_posts" / "2024-04-11-python-and-shell-notes.md"
+    twin.write_text(original.read_text(encoding="utf-8").replace(
+        'title: "Python and shell notes', 'title: "Twin: Python and shell notes', 1),
+        encoding="utf-8")
+
+
 def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: dict[str, str],
                      *, sandbox: bool = False) -> int:
     """What a careful person does with `syndicate resolve`: look, then say what they saw.
@@ -113,6 +123,7 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
         plan_seed: int, tmp_path: Path) -> None:
     site = tmp_path / "blog"
     shutil.copytree(EXAMPLE_BLOG, site, ignore=shutil.ignore_patterns(".syndicate"))
+    add_slug_twin(site)
     rng = random.Random(plan_seed)
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock, FaultPlan(rate=rng.uniform(0.1, 0.6), seed=plan_seed))
@@ -131,3 +142,29 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
         for title in wanted:
             assert held[platform].count(title) == 1, (platform, title, held[platform].count(title))
         assert len(held[platform]) == len(wanted), (platform, "unexpected extra posts")
+
+
+def test_a_twin_whose_create_answer_was_lost_is_reconciled_to_its_own_copy(tmp_path: Path) -> None:
+    site = tmp_path / "blog"
+    shutil.copytree(EXAMPLE_BLOG, site, ignore=shutil.ignore_patterns(".syndicate"))
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock)
+    push_once(site, box, clock, ["wordpress"])
+    add_slug_twin(site)
+    twin_key = "_posts/2024-04-11-python-and-shell-notes.md"
+    # tags python, bash and category tech are looked up, the cover uploaded, then the post is
+    # made and
+    # its answer lost
+    box.faults.script([None, None, None, None, "after_apply_reset"])
+    outcomes, _ = push_once(site, box, clock, ["wordpress"])
+    assert [o.outcome for o in outcomes if o.key == twin_key] == ["uncertain"]
+    again, _ = push_once(site, box, clock, ["wordpress"])
+    assert [o.outcome for o in again if o.key == twin_key] == ["reconciled"]
+    state = State.load(site)
+    twin = state.get(twin_key, "wordpress")
+    first = state.get("_posts/tech/2024-03-10-python-and-shell-notes.md", "wordpress")
+    assert twin is not None and first is not None and twin.remote_id != first.remote_id
+    slugs = {p["id"]: p["slug"] for p in box.fakes["wordpress"].dump()["posts"]}  # type: ignore[attr-defined]
+    assert slugs[int(twin.remote_id or 0)] == "python-and-shell-notes-2"
+    assert titles_by_platform(box)["wordpress"].count("Twin: Python and shell notes: small "
+                                                       "scripts that last") == 1
