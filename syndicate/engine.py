@@ -29,7 +29,7 @@ from syndicate.errors import Ambiguous, AuthFailed, PlatformError, RateLimited, 
 from syndicate.http import build_client
 from syndicate.pacing import LEAVING, PacedTransport
 from syndicate.planner import Action
-from syndicate.state import IN_FLIGHT, Entry, State
+from syndicate.state import IN_FLIGHT, Entry, State, post_fingerprint
 
 log = logging.getLogger("syndicate.engine")
 AnyAdapter = Adapter[Any]
@@ -226,6 +226,9 @@ class Engine:
         entry.source, entry.source_hash, entry.config_hash = (
             action.source, action.source_hash, action.config_hash)
         entry.progress, entry.last_error = {}, None
+        if action.post is not None:
+            entry.post_fingerprint = post_fingerprint(action.post.title,
+                                                      action.post.date.date().isoformat())
         self.state.put(action.key, action.platform, entry)
         self.state.save()
         return self.emit(Outcome(action.key, action.platform, kind, action.title, ref.id, ref.url))

@@ -37,6 +37,11 @@ IN_FLIGHT = "in_flight"
 recorded; a pending entry without a request in flight resumes by itself."""
 
 
+def post_fingerprint(title: str, date: str) -> str:
+    """What a post is called and when, hashed: survives a rename and an edit of the body."""
+    return hashlib.sha256(f"{title.strip()}\n{date}".encode()).hexdigest()[:16]
+
+
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
@@ -58,6 +63,9 @@ class Entry:
     created_at: str | None = None
     updated_at: str | None = None
     last_error: str | None = None
+    post_fingerprint: str = ""
+    """Hash of the post's title and date (``post_fingerprint``): a new file with the same
+    title and date, while this entry's file is gone, is this post renamed and edited."""
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Entry:

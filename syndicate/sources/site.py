@@ -23,6 +23,7 @@ from syndicate.errors import ConfigError, SourceError
 from syndicate.layout import IGNORED_DIRS
 from syndicate.post import Notice, PlatformOverride, Post, PostOptions
 from syndicate.sources import fields, frontmatter
+from syndicate.sources.nesting import refuse_deep
 
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 """A cover file must look like an image: only such files are ever handed to an uploader."""
@@ -238,7 +239,9 @@ class Site(ABC):
             excerpt_separator=self.excerpt_separator(meta), resolve_link=self.resolve_link,
             site_vars=self.site_vars(), page_vars={**meta.fields, "title": title, "url": canonical},
         )
+        refuse_deep(meta.body, rel, meta.body_line)  # before rendering: that takes time too
         body = render_body(meta.body, ctx)
+        refuse_deep(body.html, rel, meta.body_line)
         summary = meta.fields.get("summary") or (
             to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
         cover = meta.fields.get("cover")
@@ -297,4 +300,14 @@ class Site(ABC):
                 posts.append(self.read(source))
             except SourceError as exc:
                 errors.append(exc)
+            except Exception as exc:  # noqa: BLE001 - one post's bug is that post's error
+                errors.append(unexpected(source.rel_path, exc))
         return posts, errors
+
+
+def unexpected(rel: str, exc: BaseException) -> SourceError:
+    """An error nobody foresaw while reading or rendering one post, as that post's error:
+    the other posts still go out."""
+    return SourceError(rel, f"could not be read or rendered ({type(exc).__name__}: {exc})",
+                       fix="check the post for unusual markup; if it looks fine, report this "
+                       "as a bug in syndicate with the file attached")
