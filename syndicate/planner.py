@@ -133,8 +133,25 @@ def plan(
         except Exception as exc:  # noqa: BLE001 - one post's failure is never the run's
             errors.append(unexpected(source.rel_path, exc))
     require_matched(only, matched)
+    if not only:
+        actions.extend(removed(state, present, adapters, actions))
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors
+
+
+def removed(state: State, present: set[str], adapters: Mapping[str, AnyAdapter],
+            planned: list[Action]) -> list[Action]:
+    """Posts whose file is gone: said once per platform, never acted on (the copies stay;
+    a rename that was recognised is already explained on the new file's row)."""
+    explained = {a.reason.split("'")[1] for a in planned
+                 if a.kind == "blocked" and "which is gone" in a.reason}
+    rows = []
+    for key, name, entry in state.entries():
+        if (name in adapters and entry.source and entry.source not in present
+                and key not in explained and entry.status in DONE):
+            rows.append(Action("skip", key, name, entry.source,
+                               "source removed; the copies stay"))
+    return rows
 
 
 def fingerprint_of(post: Post) -> str:

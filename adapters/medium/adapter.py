@@ -29,7 +29,7 @@ import html
 from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
 from syndicate.adapter import (
     Adapter,
@@ -46,7 +46,7 @@ from syndicate.adapter import (
 from syndicate.errors import Ambiguous, AuthFailed, RateLimited, Rejected, Transient
 from syndicate.http import json_or_none, raise_for_status, retry_after_seconds, send
 from syndicate.post import Post
-from syndicate.settings import PlatformSettings
+from syndicate.settings import PlatformSettings, url_safe_token
 from syndicate.tagrules import apply_tag_rules
 
 AUTHOR_PLACEHOLDER = "<author id from GET /me>"
@@ -64,6 +64,11 @@ class MediumSettings(PlatformSettings):
     content_format: Literal["markdown", "html"] = "markdown"
     license: str = "all-rights-reserved"
     notify_followers: bool = False
+
+    @field_validator("token")
+    @classmethod
+    def token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        return url_safe_token(value, "the token")
 
 
 class MediumAdapter(Adapter[MediumSettings]):

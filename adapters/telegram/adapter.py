@@ -26,11 +26,12 @@ in the attempt's progress, so no message is sent twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
 from adapters.telegram.telegraph import PAGE_URL, telegraph_call, with_page
 from syndicate.adapter import (
@@ -49,7 +50,7 @@ from syndicate.dialects.telegraph import to_nodes
 from syndicate.errors import AuthFailed, RateLimited, Rejected
 from syndicate.http import json_or_none, raise_for_status, send
 from syndicate.post import Post
-from syndicate.settings import PlatformSettings
+from syndicate.settings import PlatformSettings, url_safe_token
 
 TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
 
@@ -69,6 +70,19 @@ class TelegramSettings(PlatformSettings):
     telegraph_token: SecretStr | None = None
     disable_notification: bool = False
     link_preview: bool = True
+
+    @field_validator("bot_token", "telegraph_token")
+    @classmethod
+    def token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        return url_safe_token(value, "the token")
+
+    @field_validator("chat_id")
+    @classmethod
+    def chat_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"@[A-Za-z0-9_]{1,64}|-?\d{1,20}", value):
+            raise ValueError("a chat id is '@channelname' or a number such as -1001234567890 "
+                             "(no spaces or line ends)")
+        return value
 
 
 class TelegramAdapter(Adapter[TelegramSettings]):

@@ -69,6 +69,9 @@ def wordpress_slug(post: Post) -> str:
     return quote(tail, safe="-_.~").lower()[:190]
 
 
+MAX_COVER_BYTES = 32_000_000
+"""WordPress's own ceiling is the host's ``upload_max_filesize`` (2 to 128 MB in common
+setups, not exposed to the REST API); a cover larger than this is refused unread."""
 MARK_PREFIX = "syndicate-mark:"
 
 
@@ -165,6 +168,12 @@ class WordPressAdapter(Adapter[WordPressSettings]):
 
     async def upload_cover(self, client: httpx.AsyncClient, path: str) -> int:
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_COVER_BYTES:  # refused before a byte is read into memory
+                raise Rejected(self.name, (
+                    f"the cover image {path} is {size // 1_000_000} MB, over the "
+                    f"{MAX_COVER_BYTES // 1_000_000} MB syndicate uploads (most WordPress hosts "
+                    "refuse far less); use a smaller image"))
             content = Path(path).read_bytes()
         except OSError as exc:
             raise Rejected(

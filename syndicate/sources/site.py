@@ -246,6 +246,12 @@ class Site(ABC):
             to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
         cover = meta.fields.get("cover")
         cover_url = absolute(cover, canonical, self.url) if cover else body.first_image
+        refused: tuple[Notice, ...] = ()
+        if cover_url and not cover_url.lower().startswith(("http://", "https://")):
+            # only web URLs (or the site's own files, by their URL) ever leave the machine
+            refused = (Notice(rel, f"cover image {cover_url!r} is not an http(s) URL; no cover "
+                              "is sent"),)
+            cover_url = None
         updated = meta.fields.get("updated")
         block = meta.fields.get("syndicate")
         key = str(block["key"]) if isinstance(block, dict) and block.get("key") else rel
@@ -267,7 +273,7 @@ class Site(ABC):
             cover_image=cover_url,
             cover_file=self.local_file(cover_url),
             options=options,
-            notices=tuple(meta.notices) + body.notices,
+            notices=tuple(meta.notices) + body.notices + refused,
             hold=self.hold_of(meta, date),
             turns_at=self.turns_at(meta, date),
         )
