@@ -69,8 +69,8 @@ def test_a_file_url_cover_never_leaves_the_machine(tmp_path: Path) -> None:
 
 async def test_an_oversized_cover_is_refused_before_it_is_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from adapters.wordpress import adapter as wordpress
     from adapters.wordpress import WordPressAdapter, WordPressSettings
+    from adapters.wordpress import adapter as wordpress
 
     big = tmp_path / "huge.png"
     big.write_bytes(b"\x89PNG" + b"\0" * 2048)
