@@ -102,3 +102,16 @@ def test_a_deleted_post_file_is_reported_and_nothing_is_sent(tmp_path: Path) -> 
     assert gone and {o.reason for o in gone} == {"source removed; the copies stay"}
     assert {o.outcome for o in gone} == {"skipped"}
     assert box.writes() == writes
+
+
+def test_escape_sequences_in_a_title_never_reach_the_terminal(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from syndicate import report
+    from syndicate.engine import Outcome
+
+    hostile = "Title\x1b]0;pwned\x07\x1b[2J\x9b31m end"
+    report.console().print(report.outcome_line(Outcome("k", "telegram", "created", hostile)))
+    report.table("t", ["title"], [[hostile]])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
+    assert "Title" in out and "end" in out
