@@ -194,6 +194,15 @@ class Adapter(ABC, Generic[SettingsT]):
         """Look for a copy an ambiguous create may have made; only if ``can_find``."""
         raise NotImplementedError(f"{self.name} cannot look up posts")
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Take the remote copy down (``syndicate unpublish``); only adapters that can
+        override this, and ``can_unpublish`` says whether one did."""
+        raise NotImplementedError(f"{self.name} cannot delete a post")
+
+    @classmethod
+    def can_unpublish(cls) -> bool:
+        return cls.delete is not Adapter.delete
+
     async def check(self, client: httpx.AsyncClient) -> str:
         """Verify credentials and settings without posting; returns who we are."""
         return "no check available"

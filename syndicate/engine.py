@@ -349,3 +349,20 @@ def confirmer(platform: str) -> Callable[[Mapping[str, Any], str | None], tuple[
         return registry.get(platform.split("@", 1)[0]).confirm_sent
     except ConfigError:  # an adapter no longer installed: its record, taken as a whole
         return Adapter.confirm_sent
+
+
+async def unpublish(adapter: AnyAdapter, state: State, key: str, *,
+                    transport: httpx.AsyncBaseTransport | None = None) -> Entry:
+    """Take one post's copy down where the platform can delete, then forget its entry.
+
+    Only for a post whose file is gone (else the next push would publish it again)."""
+    entry = state.get(key, adapter.name)
+    if entry is None or entry.status != "published" or not entry.remote_id:
+        raise ValueError(f"{key} is not published on {adapter.name}")
+    if not adapter.can_unpublish():
+        raise ValueError(f"{adapter.name} cannot delete a post; take it down there by hand")
+    async with build_client(adapter.base_url, transport=transport) as client:
+        await adapter.delete(client, RemoteRef(entry.remote_id, entry.url, entry.extra))
+    state.remove(key, adapter.name)
+    state.save()
+    return entry

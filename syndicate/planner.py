@@ -149,8 +149,10 @@ def removed(state: State, present: set[str], adapters: Mapping[str, AnyAdapter],
     for key, name, entry in state.entries():
         if (name in adapters and entry.source and entry.source not in present
                 and key not in explained and entry.status in DONE):
+            hint = (f"; 'syndicate unpublish {key} {name}' deletes it there"
+                    if type(adapters[name]).can_unpublish() else "")
             rows.append(Action("skip", key, name, entry.source,
-                               "source removed; the copies stay"))
+                               f"source removed; the copies stay{hint}"))
     return rows
 
 

@@ -99,7 +99,9 @@ def test_a_deleted_post_file_is_reported_and_nothing_is_sent(tmp_path: Path) -> 
     (site / "_posts" / "随笔" / "2024-09-15-emoji-family.md").unlink()
     outcomes, _ = push_once(site, box, clock)
     gone = [o for o in outcomes if o.key.endswith("emoji-family.md")]
-    assert gone and {o.reason for o in gone} == {"source removed; the copies stay"}
+    assert gone and all(o.reason.startswith("source removed; the copies stay") for o in gone)
+    assert any("syndicate unpublish" in o.reason for o in gone if o.platform == "wordpress")
+    assert not any("unpublish" in o.reason for o in gone if o.platform == "medium")
     assert {o.outcome for o in gone} == {"skipped"}
     assert box.writes() == writes
 
@@ -115,3 +117,37 @@ def test_escape_sequences_in_a_title_never_reach_the_terminal(
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x9b" not in out and "\x07" not in out
     assert "Title" in out and "end" in out
+
+
+def test_unpublish_deletes_a_removed_posts_copy_and_refuses_a_post_still_there(
+        tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from syndicate.cli import app
+
+    site = blog(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["push", "--site", str(site), "--sandbox", "--json"]).exit_code == 0
+    key = "_posts/随笔/2024-09-15-emoji-family.md"
+    still = runner.invoke(app, ["unpublish", key, "wordpress", "--site", str(site), "--sandbox"])
+    assert still.exit_code == 2 and "still has its file" in still.output
+
+    def held(platform: str) -> int:
+        fakes = site / ".syndicate" / "sandbox" / "fakes" / f"{platform}.json"
+        data = json.loads(fakes.read_text(encoding="utf-8"))
+        if platform == "wordpress":
+            return sum(1 for p in data["posts"] if p["status"] != "trash")
+        return len(data["messages"])
+
+    before = {p: held(p) for p in ("wordpress", "telegram")}
+    (site / key).unlink()
+    for platform in ("wordpress", "telegram"):
+        done = runner.invoke(app, ["unpublish", key, platform, "--site", str(site), "--sandbox"])
+        assert done.exit_code == 0, done.output
+        assert held(platform) == before[platform] - 1
+    medium = runner.invoke(app, ["unpublish", key, "medium", "--site", str(site), "--sandbox"])
+    assert medium.exit_code == 2 and "cannot delete" in medium.output
+    again = runner.invoke(app, ["push", "--site", str(site), "--sandbox", "--json"])
+    assert again.exit_code == 0 and held("wordpress") == before["wordpress"] - 1

@@ -319,6 +319,19 @@ class TelegramAdapter(Adapter[TelegramSettings]):
                     raise
         return self.reference(progress)
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Deletes every message of the post (a bot may delete its messages in a channel it
+        administers; in groups only within 48 hours, which Telegram says if so)."""
+        for message_id in ref.extra.get("message_ids", [ref.id]):
+            if not message_id:
+                continue
+            try:
+                await self.call(client, "deleteMessage",
+                                {"chat_id": self.chat, "message_id": int(message_id)})
+            except Rejected as exc:
+                if "message to delete not found" not in str(exc):
+                    raise
+
     async def check(self, client: httpx.AsyncClient) -> str:
         me = self.check_response(await send(client, self.name, "POST", self.bot_url("getMe")))
         chat = await self.call(client, "getChat", {"chat_id": self.chat})

@@ -323,6 +323,14 @@ class WordPressAdapter(Adapter[WordPressSettings]):
             client, payload, self.api(f"posts/{ref.id}"), attempt, ref.extra
         )
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Moves the post to WordPress's trash (a person can still restore it there)."""
+        response = await send(client, self.name, "DELETE", self.api(f"posts/{ref.id}"),
+                              headers=self.headers())
+        if response.status_code == 410:  # already in the trash
+            return
+        self.check_response(response)
+
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
         """The copy carrying this post's mark, found by WordPress's own search (which reads
         the raw content). A post with our slug but no mark of syndicate's at all (made by
