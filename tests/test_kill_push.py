@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from syndicate.registry import available
 from syndicate.sandbox.faults import FaultPlan
 from syndicate.sandbox.server import Sandbox, serve
 from syndicate.sources import open_site
@@ -95,6 +96,7 @@ def foreign_state_is_refused(site: Path, loopback: LoopbackSandbox) -> None:
         path.write_bytes(saved)
 
 
+@pytest.mark.slow  # where a kill lands (0.3-2.5 s in) depends on the machine's speed
 @pytest.mark.parametrize("seed", range(12))
 def test_kill_9_at_a_random_moment_never_duplicates_or_loses_a_post(
         seed: int, tmp_path: Path, loopback: LoopbackSandbox) -> None:
@@ -117,7 +119,7 @@ def test_kill_9_at_a_random_moment_never_duplicates_or_loses_a_post(
     foreign_state_is_refused(site, loopback)
     posts, _errors = open_site(site).read_all()
     titles = {f"{p.key}|{n}": p.for_platform(n).title
-              for p in posts for n in ("medium", "telegram", "wordpress")}
+              for p in posts for n in available()}
     for _rerun in range(4):
         settle_uncertain(site, loopback.titles(), titles, sandbox=True)
         if push_fully(site, loopback.env()).returncode == 0:
