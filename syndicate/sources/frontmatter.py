@@ -161,7 +161,7 @@ def parse_yaml(block: str, rel: str) -> dict[str, Any]:
         fix = f"keep one '{exc.key}:' and merge the two into it"
         if exc.key == "syndicate":
             fix += (', one block with every setting, e.g. syndicate: {key: "…", '
-                    "platforms: [telegram]}")
+                    "platforms: […]}")
         raise SourceError(rel, f"front matter: the key '{exc.key}' appears twice (the later one "
                           "would silently win)", line=line, field=exc.key, fix=fix) from None
     except yaml.YAMLError as exc:
