@@ -9,12 +9,11 @@ import httpx
 from markdown_it import MarkdownIt
 
 from adapters.telegram import TelegramAdapter
-from syndicate.adapter import Unit
+from syndicate.adapter import Payload, Unit
 from syndicate.dialects.fit import count
 from syndicate.dialects.markdown import to_markdown
 from syndicate.dialects.telegram import plain, split_messages, visible_length
 from syndicate.dialects.telegraph import content_size
-from syndicate.preview_site.warnings import plain_text
 from syndicate.sources import open_site
 from tests.sitefiles import write
 from tests.test_telegram_adapter import Progress, Sandbox, adapter, hand_post
@@ -48,10 +47,17 @@ def test_maths_reaches_markdown_and_text_platforms_as_its_source() -> None:
 
 
 def test_one_telegram_plain_text_for_the_dialect_and_the_preview() -> None:
-    # Telegram decodes only &lt; &gt; &amp; &quot; and numeric entities; the rest stays text
+    # Telegram decodes only &lt; &gt; &amp; &quot; and numeric entities; the rest stays text.
+    # The preview's limit warnings measure what the adapter declares, through the same plain().
     markup = "AT&amp;T &copy; &nbsp;x &bogus;"
-    assert plain(markup) == plain_text(markup) == "AT&T &copy; &nbsp;x &bogus;"
-    assert len(plain_text(markup)) == 27
+    payload = Payload("telegram", "k", {"messages": [{"method": "sendMessage",
+                                                      "params": {"text": markup}}]})
+    [(limit, measured)] = TelegramAdapter.measured(payload)
+    assert plain(markup) == measured == "AT&T &copy; &nbsp;x &bogus;"
+    assert len(measured) == 27 and limit.unit is Unit.UTF16
+    import syndicate.preview_site.warnings as warnings
+
+    assert not hasattr(warnings, "plain_text")  # the second, disagreeing parse is gone
 
 
 def test_telegram_fits_the_stricter_of_code_points_and_utf16() -> None:

@@ -92,8 +92,8 @@ class TelegramAdapter(Adapter[TelegramSettings]):
     capabilities = Capabilities(
         dialect=Dialect.TELEGRAM_HTML,
         limits=(
-            Limit("messages[].params.text", TEXT_LIMIT, Unit.CODEPOINTS),
-            Limit("messages[].params.caption", CAPTION_LIMIT, Unit.CODEPOINTS),
+            Limit("messages[].params.text", TEXT_LIMIT, Unit.UTF16),
+            Limit("messages[].params.caption", CAPTION_LIMIT, Unit.UTF16),
         ),
         can_update=True,
         can_find=False,
@@ -106,7 +106,8 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         posted="`link`: title, summary, link (cover photo + caption); `full`: the whole post in "
                "several messages; `telegraph`: a Telegraph page + a link",
         format="Telegram's HTML subset",
-        limits="4096 per message, 1024 per caption (code points after parsing); "
+        limits="4096 per message, 1024 per caption, after parsing (code points; syndicate "
+               "fits to UTF-16 units, never fewer); "
                "~1 message/s per chat",
         update="yes (edit text / caption)",
         after_timeout="cannot look: `uncertain` → `syndicate resolve`",

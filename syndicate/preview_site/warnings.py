@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from syndicate.adapter import Limit, Unit
 
-TAG = re.compile(r"<[^>]*>")
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 MD_IMG = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 SPACES = re.compile(r"\s+")
@@ -30,13 +29,6 @@ class Alert:
     kind: str
     """truncated, markup, image, tags, limit, platform."""
     message: str
-
-
-def plain_text(telegram_html: str) -> str:
-    """What Telegram counts: the dialect's own parse (only the entities Telegram decodes)."""
-    from syndicate.dialects.telegram import plain
-
-    return plain(telegram_html)
 
 
 def count(text: str, unit: Unit, url_length: int | None = None) -> int:
