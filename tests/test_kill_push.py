@@ -26,7 +26,7 @@ from syndicate.sandbox.server import Sandbox, serve
 from syndicate.sources import open_site
 from syndicate.state import State
 from tests.conftest import EXAMPLE_BLOG, ROOT
-from tests.test_push_sandbox import expected_titles, settle_uncertain
+from tests.test_push_sandbox import PLATFORMS, expected_titles, settle_uncertain
 
 
 class LoopbackSandbox:
@@ -87,7 +87,7 @@ def test_kill_9_at_a_random_moment_never_duplicates_or_loses_a_post(
     loopback.sandbox.faults = FaultPlan()
     posts, _errors = open_site(site).read_all()
     titles = {f"{p.key}|{n}": p.for_platform(n).title
-              for p in posts for n in ("medium", "telegram", "wordpress")}
+              for p in posts for n in PLATFORMS}
     for _rerun in range(4):
         settle_uncertain(site, loopback.titles(), titles)
         command = [sys.executable, "-m", "syndicate.cli", "push", "--site", str(site), "--json"]

@@ -147,4 +147,23 @@ def card(data: Mapping[str, Any], caps: Capabilities | None) -> str:
 def render(platform: str, data: Mapping[str, Any], caps: Capabilities | None) -> str:
     """The rendering for ``platform``; unknown ones get the short-form card."""
     views = {"telegram": telegram, "medium": medium, "wordpress": wordpress}
-    return views.get(platform, card)(data, caps)
+    if platform in views:
+        return views[platform](data, caps)
+    folder = folder_view(platform)
+    if folder is not None and caps is not None:
+        return str(folder.view(data, caps))
+    return card(data, caps)
+
+
+def folder_view(platform: str) -> Any:
+    """The ``view`` module beside a registered adapter (platform folders), or None."""
+    import importlib
+
+    from syndicate import registry
+
+    cls = registry.available().get(platform)
+    package = cls.__module__.rpartition(".")[0] if cls is not None else ""
+    try:
+        return importlib.import_module(f"{package}.view") if package else None
+    except ModuleNotFoundError:
+        return None

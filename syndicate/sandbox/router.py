@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,48 @@ def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
         optional_fake("syndicate.sandbox.telegram", "FakeTelegram", clock=clock),
         optional_fake("syndicate.sandbox.telegram", "FakeTelegraph", clock=clock),
     ]
+    fakes += folder_fakes(SandboxContext(site=site, daily_cap=daily_cap, clock=clock),
+                          {fake.name for fake in fakes if fake is not None})
     return [fake for fake in fakes if fake is not None]
+
+
+@dataclass(frozen=True)
+class SandboxContext:
+    """What the sandbox hands every platform folder's ``fakes(ctx)``."""
+
+    site: str
+    daily_cap: int
+    clock: Clock
+
+
+def folder_modules(attribute: str) -> list[tuple[str, Any]]:
+    """(platform, module) for each registered adapter whose folder has a ``fake`` module
+    exporting ``attribute`` (platform folders, issue 12)."""
+    from syndicate import registry
+
+    found = []
+    for name, cls in registry.available().items():
+        package = cls.__module__.rpartition(".")[0]
+        if not package:
+            continue
+        module = optional_module(f"{package}.fake")
+        if module is not None and hasattr(module, attribute):
+            found.append((name, module))
+    return found
+
+
+def optional_module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as missing:
+        if missing.name != name:
+            raise
+        return None
+
+
+def folder_fakes(ctx: SandboxContext, taken: set[str]) -> list[Fake]:
+    return [fake for name, module in folder_modules("fakes") if name not in taken
+            for fake in module.fakes(ctx)]
 
 
 class Sandbox:
@@ -134,6 +176,8 @@ class Sandbox:
             "SYNDICATE_TELEGRAM__CHAT_ID": credentials.TELEGRAM_CHAT,
             "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{base}/telegraph",
             "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": credentials.TELEGRAPH_TOKEN,
+            **{key: value for name, module in folder_modules("sandbox_env")
+               for key, value in module.sandbox_env(f"{base}/{name}").items()},
         }
 
     def posts(self) -> dict[str, list[dict[str, Any]]]:
