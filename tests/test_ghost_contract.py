@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from bs4 import BeautifulSoup
 from pydantic import SecretStr
 
 from adapters.ghost import GhostAdapter, GhostSettings
@@ -94,9 +95,10 @@ def fresh() -> str:
 
 
 def flat(html: str) -> str:
-    """Markup without comments and the blank runs Ghost puts between blocks."""
+    """Markup as a parser sees it: no comments, no blank runs between blocks, one spelling
+    of void elements (Ghost writes ``<img>`` for ``<img/>``)."""
     html = re.sub(r"<!--.*?-->", "", html, flags=re.DOTALL)
-    return re.sub(r">\s+<", "><", html).strip()
+    return str(BeautifulSoup(re.sub(r">\s+<", "><", html).strip(), "html.parser"))
 
 
 async def test_the_body_goes_in_only_with_source_html(ghost: Ghost) -> None:

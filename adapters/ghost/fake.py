@@ -30,8 +30,9 @@ tests/test_ghost_contract.py, which runs the same assertions on both):
 
 Known differences from the real server (kept small on purpose):
 - ``html`` is stored as sent; real Ghost converts it to Lexical and renders it back, so
-  outside an HTML card whitespace and unknown markup change. Our adapter always sends an
-  HTML card, which real Ghost keeps verbatim (the contract test checks that on both).
+  outside an HTML card whitespace and unknown markup change. Inside the HTML card our
+  adapter sends, real Ghost keeps the markup but re-serialises it (blank lines between
+  blocks, ``<img>`` for ``<img/>``); the tests compare parsed markup on both.
 - Only the NQL forms above are understood; anything else → 400 BadRequestError.
 - No members, newsletters, scheduling margin or revisions.
 """
