@@ -5,7 +5,8 @@ graphql-core, so unknown fields, wrong argument types and malformed queries fail
 as GraphQL validation makes them fail. Enforced (facts in this folder's README.md):
 - One endpoint, ``POST`` of ``{query, variables, operationName}``. Parse errors →
   ``GRAPHQL_PARSE_FAILED``, validation errors → ``GRAPHQL_VALIDATION_FAILED``, bad variable
-  values (an ObjectId that is not 24 hex digits) → ``BAD_USER_INPUT``, all with HTTP 400.
+  values → ``BAD_USER_INPUT``, all with HTTP 400. An ObjectId that is not 24 hex digits
+  is BAD_USER_INPUT from the resolver (HTTP 200).
 - Resolver errors come with **HTTP 200**, ``data.<field>: null`` and
   ``errors[].extensions.code``: no or unknown token on a mutation or ``me`` →
   UNAUTHENTICATED; a publication the user is not a member of → FORBIDDEN (and, in the
@@ -118,14 +119,14 @@ input UpdatePostInput {
 """
 
 
-def object_id(value: Any) -> str:
-    if not isinstance(value, str) or not OBJECT_ID.match(value):
-        raise GraphQLError(f"Invalid ObjectId: {value!r}")
-    return value
-
-
 def problem(message: str, code: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": code})
+
+
+def object_id(value: Any) -> str:
+    if not isinstance(value, str) or not OBJECT_ID.match(value):
+        raise problem(f"Invalid ObjectId: {value!r}", "BAD_USER_INPUT")
+    return value
 
 
 def slugify(text: str) -> str:
@@ -146,9 +147,6 @@ class FakeHashnode:
             {"id": f"56744721958ef13879b9{i:04x}", "slug": s, "name": s.title()}
             for i, s in enumerate(KNOWN_TAGS)]
         self.schema = build_schema(COMMON + (CLASSIC if dialect == "classic" else REVISION))
-        for scalar in ("ObjectId",):
-            kind = self.schema.type_map[scalar]
-            kind.parse_value = object_id  # type: ignore[attr-defined]
 
     # --- sandbox contract -------------------------------------------------------------
 
@@ -279,6 +277,7 @@ class FakeHashnode:
     def may_write(self, user: str | None, pub_id: str) -> None:
         if user is None:
             raise problem("You must be logged in.", "UNAUTHENTICATED")
+        object_id(pub_id)
         if pub_id not in self.member_of:
             raise problem("You are not allowed to publish to this publication.", "FORBIDDEN")
         if self.dialect != "classic" and not self.pro:
