@@ -244,3 +244,39 @@ def test_render_is_one_html_card_and_previews_hide_the_key() -> None:
     assert len(str(payload.data["custom_excerpt"])) == 300 and payload.notices
     shown = str([r.as_json() for r in adapter.requests(payload)])
     assert KEY_SECRET not in shown and "?source=html" in shown
+
+
+class CollidingGhost(FakeGhost):
+    """Someone saves the post between our read and our write, once."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.collide_once = False
+        self.puts = 0
+
+    def edit(self, request: httpx.Request, post: dict[str, Any], source_html: bool) -> httpx.Response:
+        self.puts += 1
+        if self.collide_once:
+            self.collide_once = False
+            post["updated_at"] = "2030-01-01T00:00:00.000Z"
+        return super().edit(request, post, source_html)
+
+
+def test_a_409_is_retried_by_the_engine_and_the_retry_re_reads(example_blog: Any,
+                                                              tmp_path: Any) -> None:
+    from syndicate.sandbox.server import Sandbox
+    from tests.sandboxing import SimClock, push_once
+
+    clock = SimClock()
+    fake = CollidingGhost(site="http://127.0.0.1/ghost", clock=clock)
+    box = Sandbox(tmp_path / "fakes", sleep=clock.sleep, clock=clock, fakes=[fake])
+    push_once(example_blog, box, clock, ["ghost"])
+    seed = example_blog / "_posts" / "想法" / "2021-01-28-xiaomi.md"
+    seed.write_text(seed.read_text(encoding="utf-8").replace(
+        "容笔者道来。\n", "容笔者道来。（本文已更新）\n", 1), encoding="utf-8")
+    fake.collide_once = True
+    outcomes, _ = push_once(example_blog, box, clock, ["ghost"])
+    assert [o.outcome for o in outcomes if o.key.endswith("xiaomi.md")] == ["updated"]
+    assert fake.puts == 2, "one 409, then one retry that read the new updated_at"
+    stored = next(p for p in fake.posts if "本文已更新" in p["html"])
+    assert stored["title"] == "刚夸了小米结果被打脸"
