@@ -92,12 +92,14 @@ stop_group() {
 # --- one-time machine setup ------------------------------------------------------------
 
 # npm fetches Node 22, pnpm and Ghost; Ghost's native modules compile with make and g++.
-readonly PACKAGES=(npm make g++ python3 curl)
+# Commands, each from the Debian package of the same name; one already on PATH (however
+# it got there) is enough.
+readonly COMMANDS=(npm make g++ python3 curl)
 
 ensure_packages() {
     local missing=() p
-    for p in "${PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    for p in "${COMMANDS[@]}"; do
+        command -v "$p" >/dev/null 2>&1 || missing+=("$p")
     done
     ((${#missing[@]} == 0)) && return 0
     [[ $(id -u) == 0 ]] || die "missing Debian packages (${missing[*]}); run once as root"
