@@ -149,3 +149,12 @@ def test_the_engine_paces_dev_to_under_both_throttles(example_blog: Path, tmp_pa
     outcomes, _ = push_once(example_blog, box, clock, ["devto"])
     assert {o.outcome for o in outcomes if o.outcome != "skipped"} == {"created"}
     assert statuses and 429 not in statuses
+
+
+async def test_a_title_over_128_characters_is_cut_with_a_notice_not_refused() -> None:
+    adapter, fake, client = setup()
+    payload = adapter.render(post(3, title="长" * 200))
+    assert len(str(payload.data["title"])) == 128 and str(payload.data["title"]).endswith("…")
+    assert any("title cut" in n for n in payload.notices)
+    await adapter.create(client, payload, Attempt("a"))
+    assert fake.articles[0]["title"] == payload.data["title"]

@@ -54,6 +54,7 @@ from syndicate.tagrules import apply_tag_rules
 ACCEPT = "application/vnd.forem.api-v1+json"
 PER_PAGE = 1000
 """Forem's cap on ``per_page`` for ``/articles/me*``."""
+TITLE_MAX = 128
 LEADING_RULE = re.compile(r"\A---[ \t]*(\n|\Z)")
 
 
@@ -91,7 +92,7 @@ class DevtoAdapter(Adapter[DevtoSettings]):
     settings_model = DevtoSettings
     capabilities = Capabilities(
         dialect=Dialect.MARKDOWN,
-        limits=(Limit("title", 128, Unit.CODEPOINTS),
+        limits=(Limit("title", TITLE_MAX, Unit.CODEPOINTS),
                 Limit("body_markdown", 800 * 1024, Unit.BYTES)),
         tags=TagRules(max_count=4, max_length=30, pattern=r"[a-z0-9]+"),
         can_update=True, can_find=True, max_concurrency=1,
@@ -125,8 +126,12 @@ class DevtoAdapter(Adapter[DevtoSettings]):
         fitted, notices = forem_tags(post.tags)
         tags, dropped = apply_tag_rules(fitted, self.capabilities.tags)
         body = LEADING_RULE.sub("* * *\\1", post.markdown)
+        title = post.title
+        if len(title) > TITLE_MAX:  # Forem refuses the whole article otherwise
+            title = title[:TITLE_MAX - 1].rstrip() + "…"
+            notices.append(f"title cut to dev.to's {TITLE_MAX} characters")
         data: dict[str, Any] = {
-            "title": post.title, "body_markdown": body, "published": self.settings.published,
+            "title": title, "body_markdown": body, "published": self.settings.published,
             "tags": tags, "canonical_url": post.canonical_url,
         }
         if post.summary:

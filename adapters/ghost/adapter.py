@@ -57,6 +57,7 @@ from syndicate.tagrules import apply_tag_rules
 
 TOKEN_SECONDS = 300
 EXCERPT_MAX = 300
+TITLE_MAX = 255
 UPLOAD_PLACEHOLDER = "<url Ghost gives the uploaded cover>"
 UPDATED_AT_PLACEHOLDER = "<updated_at read just before>"
 
@@ -77,7 +78,7 @@ class GhostAdapter(Adapter[GhostSettings]):
     settings_model = GhostSettings
     capabilities = Capabilities(
         dialect=Dialect.HTML,
-        limits=(Limit("title", 255, Unit.CODEPOINTS),),
+        limits=(Limit("title", TITLE_MAX, Unit.CODEPOINTS),),
         tags=TagRules(max_length=191),
         can_update=True, can_find=True, max_concurrency=2,
     )
@@ -120,8 +121,12 @@ class GhostAdapter(Adapter[GhostSettings]):
         body = to_full_html(post.html)
         if self.settings.html_card:
             body = f"<!--kg-card-begin: html-->\n{body}<!--kg-card-end: html-->\n"
+        title = post.title
+        if len(title) > TITLE_MAX:  # Ghost refuses the post otherwise
+            title = title[:TITLE_MAX - 1].rstrip() + "…"
+            notices.append(f"title cut to Ghost's {TITLE_MAX} characters")
         data: dict[str, Any] = {
-            "title": post.title, "slug": ascii_slug(post.canonical_url, post.key), "html": body,
+            "title": title, "slug": ascii_slug(post.canonical_url, post.key), "html": body,
             "canonical_url": post.canonical_url, "tags": [{"name": t} for t in tags],
             "status": self.settings.status,
             "published_at": post.date.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
