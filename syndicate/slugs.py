@@ -1,6 +1,6 @@
 """Deterministic ASCII slugs for platforms that find a post again by its slug.
 
-Platforms rewrite slugs they dislike (Ghost transliterates some scripts, others drop
+Platforms rewrite slugs they dislike (some transliterate other scripts, others drop
 characters), which would make a later look-up by the slug we sent miss. A slug already
 in the plain ``[a-z0-9-]`` form comes back as sent; a non-ASCII one gets a stable hash of
 the canonical URL, so the same post always asks for the same slug.

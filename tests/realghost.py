@@ -104,3 +104,10 @@ def real_ghost() -> Iterator[RealGhost]:
                     and os.environ.get("SYNDICATE_GHOST_KEEP") != "1"):
                 _run("down", where)
                 leases.marker.unlink(missing_ok=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the real Ghost may install packages: mark it ``system_packages`` too."""
+    for item in items:
+        if item.get_closest_marker("real_ghost") is not None:
+            item.add_marker(pytest.mark.system_packages)

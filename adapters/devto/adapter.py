@@ -34,6 +34,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -101,13 +102,15 @@ class DevtoAdapter(Adapter[DevtoSettings]):
         # stays under that in any 30 seconds.
         min_interval=1.1, max_per_minute=9,
     )
-    about: ClassVar[Mapping[str, str]] = {
-        "posts": "the article as Markdown, canonical URL, description, cover URL, 4 tags",
-        "format": "Markdown",
-        "limits": "title 128 characters, body 800 KB, 4 tags of [a-z0-9]",
-        "update": "yes",
-        "after a timeout": "found again by its canonical URL among your articles",
-    }
+    about = About(
+        title="dev.to",
+        posted="the whole article, canonical URL, description, cover URL, tags",
+        format="Markdown",
+        limits="title ≤ 128 (longer cut, with a notice); body ≤ 800 KB; 4 tags of `[a-z0-9]` "
+        "(others fitted or dropped, with a notice); 1 write/s, 9 a minute",
+        update="yes, by id",
+        after_timeout="found again by canonical URL among your articles",
+    )
 
     def account(self) -> str:
         user = f"/@{self.settings.username}" if self.settings.username else ""

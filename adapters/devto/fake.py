@@ -44,7 +44,7 @@ from typing import Any
 import httpx
 import yaml
 
-from syndicate.sandbox.base import Clock, json_response
+from syndicate.sandbox.base import Clock, SandboxContext, json_response
 
 API_KEY = "sandbox-devto-api-key"
 """The sandbox's throwaway key (it unlocks nothing real)."""
@@ -316,10 +316,9 @@ class FakeDevto:
         return json_response(200, shown)
 
 
-def fakes(ctx: Any) -> list[FakeDevto]:
+def fakes(ctx: SandboxContext) -> list[FakeDevto]:
     """The sandbox's dev.to, mounted at /devto."""
-    return [FakeDevto(site=f"{getattr(ctx, 'site', 'http://127.0.0.1')}/devto",
-                      clock=getattr(ctx, "clock", time.time))]
+    return [FakeDevto(site=ctx.url("devto"), clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:

@@ -36,6 +36,7 @@ import jwt
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -82,13 +83,15 @@ class GhostAdapter(Adapter[GhostSettings]):
         tags=TagRules(max_length=191),
         can_update=True, can_find=True, max_concurrency=2,
     )
-    about: ClassVar[Mapping[str, str]] = {
-        "posts": "the article as HTML (one HTML card), tags, canonical URL, excerpt, cover",
-        "format": "HTML via ?source=html",
-        "limits": "title 255, excerpt 300 characters",
-        "update": "yes (re-reads updated_at; a 409 is retried)",
-        "after a timeout": "found again by its slug and canonical URL",
-    }
+    about = About(
+        title="Ghost",
+        posted="the whole article as one HTML card, excerpt, tags, canonical URL, original "
+        "date, feature image (uploaded when it is a file of the site)",
+        format="HTML (`?source=html`)",
+        limits="title ≤ 255 and excerpt ≤ 300 (longer ones cut, with a notice)",
+        update="yes, by id (re-reads `updated_at`; a 409 is retried)",
+        after_timeout="found again by slug **and** canonical URL",
+    )
 
     def account(self) -> str:
         return self.base_url

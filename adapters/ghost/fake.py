@@ -53,7 +53,7 @@ from urllib.parse import unquote
 import httpx
 import jwt
 
-from syndicate.sandbox.base import Clock, json_response
+from syndicate.sandbox.base import Clock, SandboxContext, json_response
 
 KEY_ID = "6571b2c0d4e5f60718293a4b"
 KEY_SECRET = "5e" * 32
@@ -410,10 +410,9 @@ class FakeGhost:
         return json_response(201, {"images": [{"url": url, "ref": None}]})
 
 
-def fakes(ctx: Any) -> list[FakeGhost]:
+def fakes(ctx: SandboxContext) -> list[FakeGhost]:
     """The sandbox's Ghost, mounted at /ghost (``ctx`` carries the site URL and clock)."""
-    return [FakeGhost(site=f"{getattr(ctx, 'site', 'http://127.0.0.1')}/ghost",
-                      clock=getattr(ctx, "clock", time.time))]
+    return [FakeGhost(site=ctx.url("ghost"), clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:

@@ -32,6 +32,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -89,13 +90,14 @@ class HashnodeAdapter(Adapter[HashnodeSettings]):
         tags=TagRules(max_count=15),
         can_update=True, can_find=True, max_concurrency=2,
     )
-    about: ClassVar[Mapping[str, str]] = {
-        "posts": "the article as Markdown, original URL, subtitle, cover URL, existing tags",
-        "format": "Markdown",
-        "limits": "request ≤100 KB, 15 tags (unknown tags dropped, never created)",
-        "update": "yes",
-        "after a timeout": "found again by its slug and original URL",
-    }
+    about = About(
+        title="Hashnode",
+        posted="the whole article, original URL, subtitle, cover URL, tags Hashnode already has",
+        format="Markdown",
+        limits="request ≤ 100 KB; 15 tags (unknown ones dropped, never created)",
+        update="yes, by id",
+        after_timeout="found again by slug **and** original URL",
+    )
 
     def account(self) -> str:
         return f"{self.base_url} publication {self.settings.publication_id}"

@@ -40,7 +40,7 @@ import httpx
 from graphql import GraphQLError, build_schema, graphql_sync, parse, validate
 from graphql.error import GraphQLSyntaxError
 
-from syndicate.sandbox.base import Clock, json_response
+from syndicate.sandbox.base import Clock, SandboxContext, json_response
 
 TOKEN = "sandbox-hashnode-token-0123456789"
 USER_ID = "64a0c0ffee0ddba11dead001"
@@ -383,10 +383,9 @@ class Root:
         return {"post": self.fake.shown(post)}
 
 
-def fakes(ctx: Any) -> list[FakeHashnode]:
+def fakes(ctx: SandboxContext) -> list[FakeHashnode]:
     """The sandbox's Hashnode, mounted at /hashnode."""
-    return [FakeHashnode(site=f"{getattr(ctx, 'site', 'http://127.0.0.1')}/hashnode/blog",
-                         clock=getattr(ctx, "clock", time.time))]
+    return [FakeHashnode(site=ctx.url("hashnode") + "/blog", clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:
