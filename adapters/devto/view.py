@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from markdown_it import MarkdownIt
 
 from syndicate.adapter import Capabilities
 from syndicate.preview_site.sanitize import BLOG, clean
+from syndicate.preview_site.views import counter, esc, find_limit, is_web_url
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 CSS = """
@@ -21,18 +21,16 @@ CSS = """
 """
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def view(data: Mapping[str, Any], caps: Capabilities) -> str:
     """Cover, title, tags as dev.to shows them, the body, then where it points back to."""
     image = data.get("main_image")
     cover = (f'<img class="dv-cover" src="{esc(image)}" alt="cover image: {esc(image)}">'
-             if isinstance(image, str) else "")
+             if is_web_url(image) else "")
     tags = "".join(f"<li>{esc(t)}</li>" for t in data.get("tags", ()) or ())
     state = "published" if data.get("published") else "draft"
-    return (f'<article class="devto">{cover}<h3 class="dv-title">{esc(data.get("title", ""))}</h3>'
+    title = str(data.get("title", ""))
+    return (f'<article class="devto">{cover}{counter(title, find_limit(caps, "title"))}'
+            f'<h3 class="dv-title">{esc(title)}</h3>'
             f'<ul class="dv-tags" aria-label="tags">{tags}</ul>'
             f'<div class="dv-body">{clean(MARKDOWN.render(str(data.get("body_markdown", ""))), BLOG)}'
             f'</div><p class="meta" lang="en">{state} · canonical: '

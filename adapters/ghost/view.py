@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
 from syndicate.adapter import Capabilities
 from syndicate.preview_site.sanitize import BLOG, clean
+from syndicate.preview_site.views import counter, esc, find_limit, is_web_url
 
 CSS = """
 .ghost { font-family: Georgia, serif; max-width: 42rem; }
@@ -18,20 +18,18 @@ CSS = """
 """
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def view(data: Mapping[str, Any], caps: Capabilities) -> str:
     """Title, excerpt, feature image, body (the HTML card as Ghost stores it), tags."""
     image = data.get("feature_image")
     figure = (f'<img class="gh-feature" src="{esc(image)}" alt="feature image: {esc(image)}">'
-              if isinstance(image, str) and image.lower().startswith(("http://", "https://"))
+              if is_web_url(image)
               else '<p class="missing" lang="en">no feature image in this payload</p>')
     tags = "".join(f"<li>{esc(t.get('name', ''))}</li>" for t in data.get("tags", ()) or ()
                    if isinstance(t, Mapping))
     excerpt = data.get("custom_excerpt")
-    return (f'<article class="ghost"><h3 class="gh-title">{esc(data.get("title", ""))}</h3>'
+    title = str(data.get("title", ""))
+    return (f'<article class="ghost">{counter(title, find_limit(caps, "title"))}'
+            f'<h3 class="gh-title">{esc(title)}</h3>'
             + (f'<p class="gh-excerpt">{esc(excerpt)}</p>' if excerpt else "")
             + f'<p class="meta" lang="en">{esc(data.get("status", ""))} · '
             f'{esc(data.get("published_at", ""))} · /{esc(data.get("slug", ""))}/ · canonical: '

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +9,7 @@ from markdown_it import MarkdownIt
 
 from syndicate.adapter import Capabilities
 from syndicate.preview_site.sanitize import BLOG, clean
+from syndicate.preview_site.views import esc, is_web_url
 
 MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
 CSS = """
@@ -20,15 +20,11 @@ CSS = """
 """
 
 
-def esc(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def view(data: Mapping[str, Any], caps: Capabilities) -> str:
     """Cover, title, subtitle, the body, the tags asked for and the original URL."""
     image = data.get("cover")
     cover = (f'<img class="hn-cover" src="{esc(image)}" alt="cover image: {esc(image)}">'
-             if isinstance(image, str) else "")
+             if is_web_url(image) else "")
     subtitle = data.get("subtitle")
     tags = "".join(f"<li>{esc(t)}</li>" for t in data.get("tags", ()) or ())
     return (f'<article class="hashnode">{cover}'
