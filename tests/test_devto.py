@@ -158,3 +158,13 @@ async def test_a_title_over_128_characters_is_cut_with_a_notice_not_refused() ->
     assert any("title cut" in n for n in payload.notices)
     await adapter.create(client, payload, Attempt("a"))
     assert fake.articles[0]["title"] == payload.data["title"]
+
+
+async def test_delete_unpublishes_since_forem_has_no_delete() -> None:
+    adapter, fake, client = setup()
+    ref = await adapter.create(client, adapter.render(post(1)), Attempt("a"))
+    assert fake.articles[0]["published"]
+    await adapter.delete(client, ref)
+    assert not fake.articles[0]["published"]
+    gone = await client.delete(f"https://dev.fake/api/articles/{ref.id}", headers={"api-key": API_KEY})
+    assert gone.status_code == 404, "there is no DELETE route"

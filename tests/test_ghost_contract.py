@@ -280,3 +280,12 @@ def test_a_409_is_retried_by_the_engine_and_the_retry_re_reads(example_blog: Any
     assert fake.puts == 2, "one 409, then one retry that read the new updated_at"
     stored = next(p for p in fake.posts if "本文已更新" in p["html"])
     assert stored["title"] == "刚夸了小米结果被打脸"
+
+
+async def test_delete_takes_the_post_down_and_a_second_delete_is_quiet(ghost: Ghost) -> None:
+    ref = await ghost.adapter.create(ghost.client, ghost.adapter.render(post(fresh())),
+                                     Attempt("a"))
+    await ghost.adapter.delete(ghost.client, ref)
+    gone = await ghost.raw("GET", f"posts/{ref.id}/")
+    assert gone.status_code == 404 and gone.json()["errors"][0]["type"] == "NotFoundError"
+    await ghost.adapter.delete(ghost.client, ref)

@@ -132,3 +132,14 @@ async def test_check_names_the_account_and_the_publication() -> None:
     stranger, _fake, client = setup(publication="0" * 24)
     with pytest.raises(Rejected, match="not a member"):
         await stranger.check(client)
+
+
+async def test_delete_removes_the_post_from_listings_and_frees_its_slug() -> None:
+    adapter, fake, client = setup()
+    payload = adapter.render(post(1))
+    ref = await adapter.create(client, payload, Attempt("a"))
+    await adapter.delete(client, ref)
+    assert fake.records() == [] and await adapter.find(client, payload) is None
+    again = await adapter.create(client, payload, Attempt("b"))
+    assert again.extra["slug"] == payload.data["slug"]
+    await adapter.delete(client, ref)  # already removed: quiet

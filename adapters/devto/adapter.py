@@ -199,6 +199,14 @@ class DevtoAdapter(Adapter[DevtoSettings]):
             raise Transient(self.name, "dev.to answered without the article")
         return self.ref(article)
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Forem's API has no DELETE: the article is unpublished (back to a draft only
+        its author sees), which is as far as an API key can take it down."""
+        response = await send(client, self.name, "PUT", f"{self.base_url}/articles/{ref.id}",
+                              headers=self.headers(), json={"article": {"published": False}})
+        if response.status_code != 404:
+            self.check_response(response)
+
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
         """Ours: an article of this account (drafts too) carrying our canonical URL."""
         canonical, page = payload.data["canonical_url"], 1

@@ -265,6 +265,13 @@ class GhostAdapter(Adapter[GhostSettings]):
         post = self.single(self.check_response(response, "edit posts"))
         return self.ref(post, image, payload.data.get("feature_image"))
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Ghost deletes for good (no trash); a post already gone is what we wanted."""
+        response = await send(client, self.name, "DELETE", self.api(f"posts/{ref.id}/"),
+                              headers=self.headers())
+        if response.status_code != 404:
+            self.check_response(response, "delete posts")
+
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
         """Our post: the deterministic slug (or Ghost's ``-2``… renaming of it) AND our
         canonical URL; a post with our slug but another canonical URL is someone else's."""

@@ -62,6 +62,8 @@ BY_SLUG = ("query BySlug($id: ObjectId!, $slug: String!) "
 LISTING = ("query Listing($id: ObjectId!, $after: String) { publication(id: $id) { id "
            f"posts(first: 50, after: $after) {{ edges {{ node {{ {POST_FIELDS} }} }} "
            "pageInfo { hasNextPage endCursor } } } }")
+REMOVE = ("mutation Remove($input: RemovePostInput!) "
+          "{ removePost(input: $input) { post { id } } }")
 ME = "query Me { me { id username publications(first: 50) { edges { node { id url } } } } }"
 REJECTING = frozenset({"FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "GRAPHQL_VALIDATION_FAILED",
                        "GRAPHQL_PARSE_FAILED", "BAD_REQUEST"})
@@ -214,6 +216,15 @@ class HashnodeAdapter(Adapter[HashnodeSettings]):
     async def update(self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef,
                      attempt: Attempt) -> RemoteRef:
         return await self.write(client, payload, UPDATE, "updatePost", ref.id)
+
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """``removePost``: Hashnode's soft delete (the post leaves listings, its slug is
+        freed); one already removed answers NOT_FOUND, which is what we wanted."""
+        try:
+            await self.call(client, REMOVE, {"input": {"id": ref.id}})
+        except Rejected as refused:
+            if "NOT_FOUND" not in str(refused):
+                raise
 
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
         """Ours: the post with our slug AND our original URL, else any with our URL."""
