@@ -41,8 +41,11 @@ class Action:
     """A skip whose state entry should take the current hashes (content equal, bytes not)."""
 
     def as_json(self) -> dict[str, str]:
-        return {"post": self.key, "platform": self.platform, "action": self.kind,
-                "reason": self.reason, "title": self.title}
+        shown = {"post": self.key, "platform": self.platform, "action": self.kind,
+                  "reason": self.reason, "title": self.title}
+        if self.post is not None:
+            shown["renderer"] = self.post.renderer
+        return shown
 
 
 def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[str, str, bool]:

@@ -238,7 +238,13 @@ class Site(ABC):
             excerpt_separator=self.excerpt_separator(meta), resolve_link=self.resolve_link,
             site_vars=self.site_vars(), page_vars={**meta.fields, "title": title, "url": canonical},
         )
-        body = render_body(meta.body, ctx)
+        renderer = self.config.site.render
+        if renderer == "generator":
+            from syndicate.render.generator import generator_body
+
+            body = generator_body(self, meta, ctx)
+        else:
+            body = render_body(meta.body, ctx)
         summary = meta.fields.get("summary") or (
             to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
         cover = meta.fields.get("cover")
@@ -267,6 +273,7 @@ class Site(ABC):
             notices=tuple(meta.notices) + body.notices,
             hold=self.hold_of(meta, date),
             turns_at=self.turns_at(meta, date),
+            renderer=renderer,
         )
 
     def local_file(self, url: str | None) -> str | None:
