@@ -325,6 +325,9 @@ def init(site_dir: Path, platforms: list[str] | None) -> int:
     out = report.console()
     if not config_path.exists():
         config_path.write_text(STARTER_CONFIG.format(since=date.today().isoformat()), encoding="utf-8")
+        from syndicate.render.generator import record_render_choice
+
+        record_render_choice(config_path)
         out.print(f"wrote {config_path}")
     run = open_run(site_dir, platforms, sandbox=False, push=False)
     with StateLock(run.site.root):

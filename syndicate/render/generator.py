@@ -6,7 +6,9 @@ post; a post the generator stopped on gets that post's error, quoting the genera
 
 from __future__ import annotations
 
+import re
 import shutil
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bs4 import Tag
@@ -24,6 +26,16 @@ INSTALL = {
                "'bundle install' and run syndicate under 'bundle exec')"),
     "hugo": "install Hugo (Debian/Ubuntu: 'apt-get install hugo', or the release the site pins)",
 }
+
+
+GIST = re.compile(r'<script[^>]*src="(https://gist\.github\.com/[^"]+?)\.js(?:\?file=([^"]+))?"[^>]*>'
+                  r'\s*</script>')
+
+
+def gist_link(match: re.Match[str]) -> str:
+    """A gist is a script on the site; platforms run none, so it travels as a link."""
+    url = match.group(1) + (f"#file-{match.group(2)}" if match.group(2) else "")
+    return f'<p><a href="{url}">{url}</a></p>'
 
 
 def generator_of(site: Site) -> str:
@@ -77,10 +89,14 @@ def generator_body(site: Site, meta: Meta, ctx: MarkupContext) -> RenderedBody:
         raise SourceError(rel, f"the generator failed on this post: {built.failures[rel]}",
                           fix="fix the post so the site builds")
     page = built.pages.get(rel)
+    if page is None and site.hold_of(meta, site.post_date(meta)):
+        # Held (draft, unpublished, expired): it never goes out, so no body is needed.
+        return RenderedBody(html="", notices=(), first_image=None, excerpt_html=None,
+                            first_paragraph="")
     if page is None:
         raise SourceError(rel, "the generator built no page for this post (a build option "
                           "such as _build or published may keep it off the site)")
-    soup, first_image = clean(page.html, ctx.page_url, ctx.site_url)
+    soup, first_image = clean(GIST.sub(gist_link, page.html), ctx.page_url, ctx.site_url)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
     return RenderedBody(html=str(soup).strip() + "\n", notices=(), first_image=first_image,
@@ -102,3 +118,20 @@ def content_only_builds(site: Site) -> bool:
 def init_choice(site: Site) -> str:
     """The ``render`` value ``syndicate init`` writes: stable between laptop and CI."""
     return "generator" if content_only_builds(site) else "builtin"
+
+
+def record_render_choice(config_path: Path) -> str:
+    """Append ``[site] render`` to a freshly written syndicate.toml: "generator" when the
+    site's generator is here and builds it content-only, else "builtin". Written once, so
+    a laptop and CI render the same way afterwards."""
+    from syndicate.sources import open_site
+
+    try:
+        choice = init_choice(open_site(config_path.parent))
+    except ConfigError:
+        choice = "builtin"
+    with config_path.open("a", encoding="utf-8") as handle:
+        handle.write("\n[site]\n# Who renders post bodies: \"generator\" (the site's own Jekyll/Hugo, "
+                     "as the live site) or \"builtin\".\n"
+                     f"render = \"{choice}\"\n")
+    return choice
