@@ -17,6 +17,7 @@ from syndicate.errors import ConfigError, SourceError
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkupContext, RenderedBody
 from syndicate.render.build import Built, GeneratorFailed
+from syndicate.render.codeblocks import plain_code
 
 if TYPE_CHECKING:
     from syndicate.sources.site import Meta, Site
@@ -96,7 +97,7 @@ def generator_body(site: Site, meta: Meta, ctx: MarkupContext) -> RenderedBody:
     if page is None:
         raise SourceError(rel, "the generator built no page for this post (a build option "
                           "such as _build or published may keep it off the site)")
-    soup, first_image = clean(GIST.sub(gist_link, page.html), ctx.page_url, ctx.site_url)
+    soup, first_image = clean(plain_code(GIST.sub(gist_link, page.html)), ctx.page_url, ctx.site_url)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
     return RenderedBody(html=str(soup).strip() + "\n", notices=(), first_image=first_image,
