@@ -4,23 +4,15 @@ installs them when missing (system packages). The corpus is compared once per se
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from tests import fidelity
-
-SCRIPT = Path(__file__).parent / "servers" / "generators.sh"
+from tests.generators import ensure_generators
 
 
 @pytest.fixture(scope="session")
 def results() -> tuple[fidelity.SiteResult, ...]:
-    if shutil.which("jekyll") is None or shutil.which("hugo") is None:
-        done = subprocess.run([str(SCRIPT)], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            pytest.fail(f"tests/servers/generators.sh failed:\n{done.stderr[-2000:]}", pytrace=False)
+    ensure_generators()
     return fidelity.compare_corpus()
 
 
