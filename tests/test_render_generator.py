@@ -160,3 +160,20 @@ def test_highlighted_code_keeps_its_text_and_language_only() -> None:
              '<td class="rouge-gutter gl"><pre class="lineno">1\n</pre></td><td class="rouge-code">'
              '<pre><span class="k">a</span> &lt; b\n</pre></td></tr></tbody></table></code></pre>')
     assert plain_code(rouge) == "<pre><code>a &lt; b\n</code></pre>"
+
+
+def test_the_sites_own_layouts_and_theme_templates_never_reach_the_body(tmp_path: Path) -> None:
+    jekyll = copy_site("jekyll-synthetic", tmp_path)
+    write(jekyll, "_layouts/post.html", "<nav>SITE MENU</nav>{{ content }}<footer>COMMENTS</footer>")
+    write(jekyll, "_layouts/fancy.html", "---\nlayout: post\n---\n<div>SIDEBAR</div>{{ content }}")
+    write(jekyll, "_posts/2020-06-06-fancy.md", "---\ntitle: Fancy\nlayout: fancy\n---\n\nJust this.\n")
+    html = post_by_path(jekyll, "_posts/2020-06-06-fancy.md")
+    assert "Just this." in html and "MENU" not in html and "SIDEBAR" not in html and "COMMENTS" not in html
+    hugo = copy_site("hugo-synthetic", tmp_path)
+    write(hugo, "themes/plain/layouts/posts/single.html", "<nav>THEME MENU</nav>{{ .Content }}")
+    write(hugo, "layouts/_default/custom.html", "<aside>SITE SIDEBAR</aside>{{ .Content }}")
+    write(hugo, "content/posts/custom.md",
+          "---\ntitle: Custom\ndate: 2021-02-02\nlayout: custom\n---\n\nJust that.\n")
+    html = post_by_path(hugo, "content/posts/custom.md")
+    assert "Just that." in html and "MENU" not in html and "SIDEBAR" not in html
+    assert "THEME MENU" not in post_by_path(hugo, "content/posts/maths/index.md")
