@@ -16,6 +16,7 @@ from bs4 import Tag
 from syndicate.errors import ConfigError, SourceError
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkupContext, RenderedBody
+from syndicate.post import Notice
 from syndicate.render.build import Built, GeneratorFailed
 from syndicate.render.codeblocks import plain_code
 
@@ -100,7 +101,10 @@ def generator_body(site: Site, meta: Meta, ctx: MarkupContext) -> RenderedBody:
     soup, first_image = clean(plain_code(GIST.sub(gist_link, page.html)), ctx.page_url, ctx.site_url)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
-    return RenderedBody(html=str(soup).strip() + "\n", notices=(), first_image=first_image,
+    notices = (Notice(rel, f"{generator_of(site)} here lacks {', '.join(built.missing)} (named in the "
+                      "site's config), so whatever it adds to this post is missing: install it "
+                      "(with a Gemfile: bundle install)"),) if built.missing else ()
+    return RenderedBody(html=str(soup).strip() + "\n", notices=notices, first_image=first_image,
                         excerpt_html=None,
                         first_paragraph=paragraph.get_text(" ", strip=True) if paragraph else "")
 

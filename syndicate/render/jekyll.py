@@ -49,6 +49,10 @@ end
 puts JSON.generate(found)
 """
 MAX_EXCLUDED = 50
+NOT_CONTENT = frozenset({"jekyll-feed", "jekyll-sitemap", "jekyll-seo-tag", "jekyll-paginate",
+                         "jekyll-paginate-v2", "jekyll-archives", "jekyll-redirect-from",
+                         "jekyll-github-metadata", "jekyll-last-modified-at", "jekyll-compose"})
+"""Plugins that make whole pages or metadata, never a post's body: not worth a warning."""
 
 
 def installed(names: list[str], cwd: Path) -> dict[str, bool]:
@@ -116,7 +120,8 @@ def build_jekyll(root: Path, source: Path, settings: dict[str, Any], url: str, b
         have = installed(gems, work)
         config = root / "_config.yml" if (root / "_config.yml").is_file() else root / "_config.yaml"
         prefix = source.relative_to(root).as_posix() + "/" if source != root else ""
-        built = Built()
+        built = Built(missing=tuple(name for name, ok in have.items()
+                                    if not ok and name not in NOT_CONTENT))
         excluded: list[str] = []
         while True:
             extra = work / "overlay.yml"
