@@ -177,3 +177,12 @@ def test_the_sites_own_layouts_and_theme_templates_never_reach_the_body(tmp_path
     html = post_by_path(hugo, "content/posts/custom.md")
     assert "Just that." in html and "MENU" not in html and "SIDEBAR" not in html
     assert "THEME MENU" not in post_by_path(hugo, "content/posts/maths/index.md")
+
+
+def test_preview_says_which_renderer_made_each_body(tmp_path: Path) -> None:
+    site = copy_site("hugo-synthetic", tmp_path)
+    shown = runner.invoke(app, ["preview", "--site", str(site), "--platform", "wordpress", "--json"])
+    items = json.loads(shown.stdout)
+    assert items and {item["renderer"] for item in items} == {"generator"}
+    text = runner.invoke(app, ["preview", "--site", str(site), "--platform", "wordpress"])
+    assert text.output.count("body rendered by: generator") == len(items)
