@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -186,3 +187,20 @@ def test_preview_says_which_renderer_made_each_body(tmp_path: Path) -> None:
     assert items and {item["renderer"] for item in items} == {"generator"}
     text = runner.invoke(app, ["preview", "--site", str(site), "--platform", "wordpress"])
     assert text.output.count("body rendered by: generator") == len(items)
+
+
+def test_a_site_that_pins_its_gems_builds_under_bundler_without_writing_its_lock(tmp_path: Path) -> None:
+    from syndicate.render.generator import site_build
+
+    site = copy_site("jekyll-synthetic", tmp_path)
+    write(site, "Gemfile", 'source "https://rubygems.org"\ngem "jekyll"\n')
+    locked = subprocess.run(["bundle", "lock", "--local"], cwd=site, capture_output=True, text=True,
+                            check=False)
+    assert locked.returncode == 0, locked.stderr
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    opened = open_site(site)
+    html = opened.read(next(s for s in opened.discover() if s.rel_path.endswith("figures.md"))).html
+    assert "The harbour at <em>dawn</em>" in html
+    built = site_build(opened)
+    assert getattr(built, "version", "") == "bundle exec jekyll"
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

@@ -43,6 +43,8 @@ class Built:
     pages: dict[str, BuiltPage] = field(default_factory=dict)
     failures: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    version: str = ""
+    """How the generator was run ("jekyll", "bundle exec jekyll", "hugo")."""
     missing: tuple[str, ...] = ()
     """Plugins or a theme gem the site names that are not installed here: the live site's
     bodies may hold what they add and these do not."""

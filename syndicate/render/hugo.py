@@ -105,7 +105,7 @@ def build_hugo(root: Path, settings: dict[str, Any], base_url: str) -> Built:
         shadow_layouts(work / "layouts", [layouts, *[t / "layouts" for t in theme_dirs(root, settings)]])
         content = str(settings.get("contentdir") or "content")
         prefix = content.strip("/") + "/"
-        built = Built()
+        built = Built(version="hugo")
         excluded: list[str] = []
         configs = ",".join(str(p) for p in config_files(root))
         while True:

@@ -55,6 +55,19 @@ NOT_CONTENT = frozenset({"jekyll-feed", "jekyll-sitemap", "jekyll-seo-tag", "jek
 """Plugins that make whole pages or metadata, never a post's body: not worth a warning."""
 
 
+def jekyll_command(root: Path, work: Path) -> tuple[list[str], dict[str, str]]:
+    """``bundle exec jekyll`` when the site pins its gems (Gemfile and Gemfile.lock) and
+    they are installed, so the build uses the live site's Jekyll and plugins (GitHub Pages:
+    Jekyll 3.9); else the ``jekyll`` on PATH. Bundler is never let write the lock file."""
+    gemfile, lock = root / "Gemfile", root / "Gemfile.lock"
+    if gemfile.is_file() and lock.is_file() and shutil.which("bundle"):
+        env = {"BUNDLE_GEMFILE": str(gemfile), "BUNDLE_FROZEN": "true"}
+        code, _output, _seconds = run(["bundle", "check", "--dry-run"], work, env)
+        if code == 0:
+            return ["bundle", "exec", "jekyll"], env
+    return ["jekyll"], {}
+
+
 def installed(names: list[str], cwd: Path) -> dict[str, bool]:
     """Which of these gems (plugins, a theme) Ruby can load here."""
     if not names:
@@ -117,11 +130,13 @@ def build_jekyll(root: Path, source: Path, settings: dict[str, Any], url: str, b
         gems = [str(p) for p in (settings.get("plugins") or settings.get("gems") or [])]
         if settings.get("theme"):
             gems.append(str(settings["theme"]))
-        have = installed(gems, work)
+        command, env = jekyll_command(root, work)
+        have = dict.fromkeys(gems, True) if env else installed(gems, work)
         config = root / "_config.yml" if (root / "_config.yml").is_file() else root / "_config.yaml"
         prefix = source.relative_to(root).as_posix() + "/" if source != root else ""
         built = Built(missing=tuple(name for name, ok in have.items()
-                                    if not ok and name not in NOT_CONTENT))
+                                    if not ok and name not in NOT_CONTENT),
+                      version="bundle exec jekyll" if env else "jekyll")
         excluded: list[str] = []
         while True:
             extra = work / "overlay.yml"
@@ -129,9 +144,9 @@ def build_jekyll(root: Path, source: Path, settings: dict[str, Any], url: str, b
                              encoding="utf-8")
             dest = work / "out"
             shutil.rmtree(dest, ignore_errors=True)
-            code, output, seconds = run(["jekyll", "build", "--source", str(mirror),
+            code, output, seconds = run([*command, "build", "--source", str(mirror),
                                          "--destination", str(dest),
-                                         "--config", f"{config},{extra}"], work)
+                                         "--config", f"{config},{extra}"], work, env)
             built.seconds += seconds
             if code == 0:
                 built.pages = collect(dest, prefix)
