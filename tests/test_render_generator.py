@@ -204,3 +204,19 @@ def test_a_site_that_pins_its_gems_builds_under_bundler_without_writing_its_lock
     built = site_build(opened)
     assert getattr(built, "version", "") == "bundle exec jekyll"
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_a_hugo_config_folder_is_honoured_and_the_overlay_still_wins(tmp_path: Path) -> None:
+    site = tmp_path / "cfg"
+    write(site, "config/_default/hugo.toml", 'title = "t"\nbaseURL = "https://default.example/"\n')
+    write(site, "config/_default/params.toml", 'who = "default"\n')
+    write(site, "config/production/params.toml", 'who = "production"\n')
+    write(site, "config/production/hugo.toml", 'baseURL = "https://prod.example/"\n')
+    write(site, "layouts/_default/single.html", "<nav>SITE MENU</nav>{{ .Content }}")
+    write(site, "layouts/shortcodes/who.html", "<b>{{ .Site.Params.who }}</b>")
+    write(site, "content/posts/a.md",
+          '---\ntitle: A\ndate: 2020-01-01\n---\n\n{{< who >}} [a]({{< relref "a" >}})\n')
+    write(site, "syndicate.toml", '[site]\nurl = "https://prod.example"\nrender = "generator"\n')
+    html = post_by_path(site, "content/posts/a.md")
+    assert "<b>production</b>" in html and "MENU" not in html
+    assert 'href="https://prod.example/posts/a/"' in html

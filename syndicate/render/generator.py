@@ -62,7 +62,7 @@ def build_site(site: Site) -> Built:
 
     require_generator(site)
     if site.kind == "hugo":
-        return build_hugo(site.root, site.settings, site.base_url + "/")
+        return build_hugo(site.root, site.base_url + "/")
     source = getattr(site, "source_dir", site.root)
     return build_jekyll(site.root, source, site.settings, site.url, site.baseurl,
                         [s.path for s in site.discover()])
