@@ -34,6 +34,7 @@ class PreviewItem:
             "platform": self.platform,
             "title": self.post.title,
             "canonical_url": self.post.canonical_url,
+            "renderer": self.post.renderer,
             "requests": [r.as_json() for r in self.requests],
             "warnings": [*(str(n) for n in self.post.notices), *self.payload.notices],
         }
@@ -322,6 +323,9 @@ def init(site_dir: Path, platforms: list[str] | None) -> int:
 
         starter = STARTER_CONFIG.format(since=date.today().isoformat()) + starter_tables()
         config_path.write_text(starter, encoding="utf-8")
+        from syndicate.render.generator import record_render_choice
+
+        record_render_choice(config_path)
         out.print(f"wrote {config_path}")
     run = open_run(site_dir, platforms, sandbox=False, push=False)
     with StateLock(run.site.root):

@@ -31,7 +31,7 @@ MEMO_NAME = "plan.json"
 MEMO_FORMAT = 1
 ENV_PREFIX = "SYNDICATE_"
 CONFIG_SUFFIXES = (".toml", ".yml", ".yaml", ".json")
-ACTION_FIELDS = ("post", "platform", "action", "reason", "title")
+ACTION_FIELDS = ("post", "platform", "action", "reason", "title", "renderer")
 """The keys of an action in the plan's JSON form, in order (rows are stored without them)."""
 RACY_NS = 2_000_000_000
 """A folder changed less than this before a scan began may change again within the same

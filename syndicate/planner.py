@@ -41,9 +41,10 @@ class Action:
     refresh: bool = False
     """A skip whose state entry should take the current hashes (content equal, bytes not)."""
 
-    def as_json(self) -> dict[str, str]:
+    def as_json(self) -> dict[str, str | None]:
         return {"post": self.key, "platform": self.platform, "action": self.kind,
-                "reason": self.reason, "title": self.title}
+                "reason": self.reason, "title": self.title,
+                "renderer": self.post.renderer if self.post is not None else None}
 
 
 def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[str, str, bool]:

@@ -23,5 +23,8 @@ def show_plan(data: dict[str, Any], *, json_out: bool) -> int:
                       for a in actions if a["action"] != "skip" or a["reason"] != UNCHANGED])
         unchanged = sum(1 for a in actions if a["action"] == "skip" and a["reason"] == UNCHANGED)
         report.console().print(f"{unchanged} post × platform pair(s) unchanged.")
+        renderers = sorted({str(a["renderer"]) for a in actions if a.get("renderer")})
+        if renderers:
+            report.console().print(f"Post bodies rendered by: {', '.join(renderers)}.")
         report.print_errors(data["errors"])
     return 1 if data["errors"] else 0

@@ -36,7 +36,7 @@ def safe(text: str) -> str:
 def print_preview(items: Sequence[PreviewItem], held: Sequence[Post]) -> None:
     out = console()
     for item in items:
-        body = []
+        body = [f"[dim]body rendered by: {item.post.renderer}[/dim]"]
         for request in item.requests:
             body.append(f"[bold]{safe(request.method)}[/bold] {safe(request.url)}")
             if request.body is not None:

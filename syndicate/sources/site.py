@@ -281,6 +281,7 @@ class Site(ABC):
         return date if date > self.now else None
 
     def read(self, source: SourceFile) -> Post:
+        from syndicate.dialects.text import to_text
         from syndicate.markup import MarkupContext, render_body
 
         meta = self.cached_meta(source)
@@ -300,10 +301,17 @@ class Site(ABC):
             page_vars={**meta.raw, **meta.fields, "title": title, "url": canonical},
         )
         refuse_deep(meta.body, rel, meta.body_line)  # before rendering: that takes time too
-        body = render_body(meta.body, ctx, excerpt=not meta.fields.get("summary"))
+        renderer = self.config.site.render
+        if renderer == "generator":
+            from syndicate.render.generator import generator_body
+
+            body = generator_body(self, meta, ctx)
+        else:
+            body = render_body(meta.body, ctx, excerpt=not meta.fields.get("summary"))
         refuse_deep(body.html, rel, meta.body_line)
         summary = meta.fields.get("summary") or (
-            body.excerpt_text if body.excerpt_html else body.first_paragraph)
+            (body.excerpt_text or to_text(body.excerpt_html)) if body.excerpt_html
+            else body.first_paragraph)
         cover_url, cover_notice = self.cover_url(meta, canonical, body.first_image)
         if cover_url and not cover_url.lower().startswith(("http://", "https://")):
             # only web URLs (or the site's own files, by their URL) ever leave the machine
@@ -334,6 +342,7 @@ class Site(ABC):
             notices=tuple(meta.notices) + body.notices + cover_notice,
             hold=self.hold_of(meta, date),
             turns_at=self.turns_at(meta, date),
+            renderer=renderer,
         )
 
     def cover_url(self, meta: Meta, page_url: str,
