@@ -2,34 +2,17 @@
 
 A YouTube iframe, a ``<video>`` in a figure or a gist's script is dropped or left empty by
 most platforms (Medium's Markdown, Telegram, plain text), so a cross-post would lose it
-without a word. A link to the page that plays it (``youtube.com/watch?v=…``, not the
-``/embed/`` player) survives everywhere, and WordPress turns a bare one into its own embed.
+without a word. A link survives everywhere: to the video's page where we build it from an
+id (``youtube.com/watch?v=…``), to the player's own URL where the post embeds a player.
 """
 
 from __future__ import annotations
 
 import html
-import re
 
 from bs4 import BeautifulSoup, Tag
 
 PLAYERS = frozenset({"iframe", "video", "audio"})
-WATCH_URLS = (
-    (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)"),
-     "https://www.youtube.com/watch?v={}"),
-    (re.compile(r"^https?://player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"),
-)
-
-
-def watch_url(url: str) -> str:
-    """The page a person opens for an embedded player's URL (the URL itself otherwise)."""
-    for pattern, template in WATCH_URLS:
-        match = pattern.match(url)
-        if match:
-            return template.format(match.group(1))
-    return url
-
-
 def link_html(url: str, label: str = "") -> str:
     """A paragraph holding one link to ``url``, labelled ``label`` or the URL itself."""
     href = html.escape(url, quote=True)
@@ -68,7 +51,7 @@ def player_to_link(tag: Tag, soup: BeautifulSoup) -> None:
     if not src.startswith(("http://", "https://")):
         tag.decompose()
         return
-    url = watch_url(src)
+    url = src  # the player's own URL: it plays in any browser, and it is what the site embeds
     link = soup.new_tag("a", href=url)
     link.string = str(tag.get("title") or "").strip() or url
     if tag.parent is not None and tag.parent.name in ("p", "a", "li", "td", "th"):
