@@ -7,75 +7,17 @@ same functions the terminal does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from syndicate.adapter import Payload, RequestSpec
 from syndicate.errors import SourceError
 from syndicate.jsonout import emit_json
-from syndicate.post import Post
-from syndicate.postfilter import matching, require_matched
+from syndicate.previews import build_previews
 from syndicate.redact import redact
+from syndicate.workflow import open_run, state_path_of
 
-
-@dataclass(frozen=True)
-class PreviewItem:
-    """One post on one platform, as a push would send it."""
-
-    post: Post
-    platform: str
-    payload: Payload
-    requests: list[RequestSpec]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "post": self.post.key,
-            "platform": self.platform,
-            "title": self.post.title,
-            "canonical_url": self.post.canonical_url,
-            "requests": [r.as_json() for r in self.requests],
-            "warnings": [*(str(n) for n in self.post.notices), *self.payload.notices],
-        }
-
-
-def build_previews(
-    site_dir: Path, platforms: list[str] | None, posts: list[str] | None
-) -> tuple[list[PreviewItem], list[Post], list[SourceError]]:
-    """Every (post, platform) payload and its requests; held posts and read errors apart."""
-    from syndicate.sources import open_site
-    from syndicate.workflow import load_adapters, payload_for, select_platforms
-
-    site = open_site(site_dir)
-    names = select_platforms(site.config, platforms, preview=True)
-    adapters = load_adapters(site.root, site.config, names)
-    items: list[PreviewItem] = []
-    held: list[Post] = []
-    errors: list[SourceError] = []
-    matched: set[str] = set()
-    for source in site.discover():
-        try:
-            post = site.read(source)
-        except SourceError as exc:
-            hits = matching(source.rel_path, None, posts or (), site.root)
-            matched |= hits
-            if not posts or hits:
-                errors.append(exc)
-            continue
-        hits = matching(source.rel_path, post.key, posts or (), site.root)
-        matched |= hits
-        if posts and not hits:
-            continue
-        if post.hold:
-            held.append(post)
-            continue
-        for name, adapter in adapters.items():
-            if not post.options.allows(name):
-                continue
-            payload = payload_for(adapter, post, site.config)
-            items.append(PreviewItem(post, name, payload, adapter.requests(payload)))
-    require_matched(posts, matched)
-    return items, held, errors
+if TYPE_CHECKING:
+    from syndicate.engine import Outcome
 
 
 def planned_actions(site_dir: Path, platforms: list[str] | None) -> dict[tuple[str, str], tuple[str, str]]:
@@ -122,7 +64,6 @@ def preview(
     return 1 if errors else 0
 
 
-SANDBOX_DIR = "sandbox"
 STARTER_CONFIG = """\
 # syndicate's settings for this site. Secrets never go here: see .env.example.
 # Posts dated before this are never sent (a first run must not flood your followers).
@@ -143,52 +84,6 @@ max_per_run = 20
 # [platforms.medium]
 # publish_status = "draft"
 """
-
-
-@dataclass
-class Run:
-    """Everything one command needs about the site and its platforms."""
-
-    site: Any
-    adapters: dict[str, Any]
-    fingerprints: dict[str, str]
-    state_path: Path
-    transports: dict[str, Any]
-    sandbox: Any = None
-
-
-def sandbox_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """``SYNDICATE_<PLATFORM>__<FIELD>=value`` lines → per-platform settings overrides."""
-    overrides: dict[str, dict[str, Any]] = {}
-    for name, value in env.items():
-        platform, _, field = name.removeprefix("SYNDICATE_").partition("__")
-        overrides.setdefault(platform.lower(), {})[field.lower()] = value
-    return overrides
-
-
-def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool) -> Run:
-    """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
-    from syndicate.layout import STATE_DIR
-    from syndicate.sources import open_site
-    from syndicate.workflow import config_fingerprint, load_adapters, require_credentials, select_platforms
-
-    site = open_site(site_dir)
-    names = select_platforms(site.config, platforms)
-    state_path = state_path_of(site.root, sandbox=sandbox)
-    transports: dict[str, Any] = {}
-    box = None
-    overrides = None
-    if sandbox:
-        from syndicate.sandbox.server import Sandbox
-
-        box = Sandbox(site.root / STATE_DIR / SANDBOX_DIR / "fakes")
-        overrides = sandbox_overrides(box.settings_env("http://sandbox.invalid"))
-        transports = {name: box.transport() for name in names}
-    adapters = load_adapters(site.root, site.config, names, overrides=overrides)
-    if push:
-        adapters = require_credentials(adapters, explicit=bool(platforms))
-    fingerprints = {name: config_fingerprint(a, site.config) for name, a in adapters.items()}
-    return Run(site, adapters, fingerprints, state_path, transports, box)
 
 
 def plan(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
@@ -255,11 +150,11 @@ def refresh_plan_memo(site_dir: Path) -> None:
 
 def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
                   dry_run: bool, sandbox: bool, json_out: bool = True,
-                  only_sources: set[str] | None = None) -> tuple[list[Any], list[SourceError]]:
+                  only_sources: set[str] | None = None) -> tuple[list[Outcome], list[SourceError]]:
     import asyncio
 
     from syndicate import planner, report
-    from syndicate.engine import Engine, Outcome
+    from syndicate.engine import Engine, Outcome, would
     from syndicate.state import State, StateLock
 
     run = open_run(site_dir, platforms, sandbox=sandbox, push=True)
@@ -270,8 +165,8 @@ def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] 
         if only_sources is not None:
             actions = [a for a in actions if a.source in only_sources or a.kind == "skip"]
         if dry_run:
-            return [Outcome(a.key, a.platform, f"would {a.kind}" if a.kind in planner.WRITES else a.kind,
-                            a.title, reason=a.reason) for a in actions], errors
+            return [Outcome(a.key, a.platform, would(a), a.title, reason=a.reason)
+                    for a in actions], errors
         live = report.console(stderr=True)
 
         def show(outcome: Outcome) -> None:
@@ -281,15 +176,6 @@ def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] 
         engine = Engine(run.adapters, state, transports=run.transports, on_outcome=show)
         outcomes = asyncio.run(engine.run(actions))
     return outcomes, errors
-
-
-def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
-    """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
-    from syndicate.layout import STATE_DIR, STATE_NAME
-
-    if sandbox:
-        return site_root / STATE_DIR / SANDBOX_DIR / STATE_NAME
-    return site_root / STATE_DIR / STATE_NAME
 
 
 def status(site_dir: Path, *, json_out: bool, sandbox: bool = False) -> int:

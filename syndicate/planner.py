@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from syndicate.adapter import Adapter, Payload
@@ -21,13 +21,26 @@ from syndicate.sources import Site, SourceFile
 from syndicate.state import DONE, Entry, State
 
 AnyAdapter = Adapter[Any]
-WRITES = frozenset({"create", "update", "reconcile"})
+
+
+class Kind(StrEnum):
+    """What a push does with one post on one platform."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    RECONCILE = "reconcile"
+    """Look for the copy an interrupted create may have made, then create if there is none."""
+    SKIP = "skip"
+    BLOCKED = "blocked"
+    UNCERTAIN = "uncertain"
+
+
+WRITES = frozenset({Kind.CREATE, Kind.UPDATE, Kind.RECONCILE})
 
 
 @dataclass(frozen=True)
 class Action:
-    kind: str
-    """create, update, reconcile, skip, blocked, uncertain."""
+    kind: Kind
     key: str
     platform: str
     source: str
@@ -45,25 +58,25 @@ class Action:
                 "reason": self.reason, "title": self.title}
 
 
-def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[str, str, bool]:
+def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[Kind, str, bool]:
     """(kind, reason, refresh) for a readable, publishable post."""
     caps = adapter.capabilities
     if entry is None or entry.status == "failed":
-        return "create", "new" if entry is None else "earlier attempt failed", False
+        return Kind.CREATE, "new" if entry is None else "earlier attempt failed", False
     if entry.status == "pending":
         if caps.can_find:
-            return "reconcile", "an earlier create may have gone out; looking it up first", False
-        return "uncertain", ("an earlier create may have gone out and this platform cannot be "
+            return Kind.RECONCILE, "an earlier create may have gone out; looking it up first", False
+        return Kind.UNCERTAIN, ("an earlier create may have gone out and this platform cannot be "
                              "searched; run 'syndicate resolve'"), False
     if entry.status == "uncertain":
-        return "uncertain", "waiting for 'syndicate resolve'", False
+        return Kind.UNCERTAIN, "waiting for 'syndicate resolve'", False
     if entry.payload_hash == payload.digest:
-        return "skip", "unchanged", True
+        return Kind.SKIP, "unchanged", True
     if entry.status == "baseline":
-        return "skip", "existed before syndicate (baseline); edits are not sent", True
+        return Kind.SKIP, "existed before syndicate (baseline); edits are not sent", True
     if caps.can_update and entry.remote_id:
-        return "update", "changed", False
-    return "blocked", caps.cannot_update_reason, False
+        return Kind.UPDATE, "changed", False
+    return Kind.BLOCKED, caps.cannot_update_reason, False
 
 
 def plan(
@@ -74,18 +87,14 @@ def plan(
     fingerprints: Mapping[str, str],
     *,
     only: list[str] | None = None,
-    today: date | None = None,
     digests: dict[str, str] | None = None,
 ) -> tuple[list[Action], list[SourceError]]:
     """Every (post, platform) decision, oldest posts first, and the posts that could not be read.
 
     ``digests``, if given, receives the hash of every post file considered.
     """
-    from syndicate.workflow import payload_for
-
     actions: list[Action] = []
     errors: list[SourceError] = []
-    del today
     sources = site.discover()
     vanished = vanished_by_hash(state, {s.rel_path for s in sources})
     matched: set[str] = set()
@@ -107,7 +116,7 @@ def plan(
                 key, entry = hit
                 if (entry.status in DONE and entry.source_hash == digest
                         and entry.config_hash == fingerprints[name]):
-                    actions.append(Action("skip", key, name, source.rel_path, "unchanged"))
+                    actions.append(Action(Kind.SKIP, key, name, source.rel_path, "unchanged"))
                     continue
             pending_platforms.append(name)
         if not pending_platforms:
@@ -119,7 +128,7 @@ def plan(
             continue
         renamed_from = (vanished.get(digest) if not known and post.key not in state.posts else None)
         actions.extend(plan_post(post, source, digest, pending_platforms, adapters, state, config,
-                                 fingerprints, payload_for, renamed_from))
+                                 fingerprints, renamed_from))
     require_matched(only, matched)
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors
@@ -137,11 +146,12 @@ def vanished_by_hash(state: State, present: set[str]) -> dict[str, str]:
 
 def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
               adapters: Mapping[str, AnyAdapter], state: State, config: SyndicateConfig,
-              fingerprints: Mapping[str, str], payload_for: object,
-              renamed_from: str | None = None) -> list[Action]:
+              fingerprints: Mapping[str, str], renamed_from: str | None = None) -> list[Action]:
+    from syndicate.workflow import payload_for
+
     out: list[Action] = []
     for name in names:
-        base = Action("skip", post.key, name, source.rel_path, title=post.title, post=post,
+        base = Action(Kind.SKIP, post.key, name, source.rel_path, title=post.title, post=post,
                       source_hash=digest, config_hash=fingerprints[name])
         entry = state.get(post.key, name)
         if post.hold:
@@ -151,7 +161,7 @@ def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
             out.append(replace(base, reason="not for this platform (front matter 'syndicate')"))
             continue
         if entry is None and renamed_from is not None and state.get(renamed_from, name) is not None:
-            out.append(replace(base, kind="blocked", reason=(
+            out.append(replace(base, kind=Kind.BLOCKED, reason=(
                 f"the same file as '{renamed_from}', which is gone: if it was renamed, add "
                 f"'syndicate: {{key: \"{renamed_from}\"}}' to its front matter so it keeps its "
                 "history; any other edit makes it a new post")))
@@ -159,7 +169,7 @@ def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
         if entry is None and config.since and post.date.date() < config.since:
             out.append(replace(base, reason=f"dated before 'since' ({config.since})"))
             continue
-        payload = payload_for(adapters[name], post, config)  # type: ignore[operator]
+        payload = payload_for(adapters[name], post, config)
         kind, reason, refresh = decide(entry, payload, adapters[name])
         out.append(replace(base, kind=kind, reason=reason, payload=payload, refresh=refresh))
     return out
@@ -176,9 +186,9 @@ def order_and_cap(actions: list[Action], max_per_run: int | None) -> list[Action
     used = 0
     capped = []
     for action in ordered:
-        if action.kind in ("create", "update"):
+        if action.kind in (Kind.CREATE, Kind.UPDATE):
             if used >= max_per_run:
-                action = replace(action, kind="skip", reason=f"over max_per_run ({max_per_run})",
+                action = replace(action, kind=Kind.SKIP, reason=f"over max_per_run ({max_per_run})",
                                  refresh=False)
             else:
                 used += 1
@@ -190,7 +200,7 @@ def baseline(actions: list[Action], state: State) -> int:
     """Record every planned create as already there (``syndicate init``); returns how many."""
     count = 0
     for action in actions:
-        if action.kind == "create" and action.payload is not None:
+        if action.kind == Kind.CREATE and action.payload is not None:
             state.put(action.key, action.platform, Entry(
                 status="baseline", source=action.source, source_hash=action.source_hash,
                 config_hash=action.config_hash, payload_hash=action.payload.digest))

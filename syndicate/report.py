@@ -15,8 +15,9 @@ from syndicate.errors import SourceError
 from syndicate.redact import redact
 
 if TYPE_CHECKING:
-    from syndicate.commands import PreviewItem
+    from syndicate.engine import Outcome
     from syndicate.post import Post
+    from syndicate.previews import PreviewItem
 
 
 def console(stderr: bool = False) -> Console:
@@ -66,14 +67,14 @@ STYLE = {"created": "green", "updated": "green", "reconciled": "green", "failed"
          "uncertain": "yellow", "blocked": "yellow", "skipped": "dim"}
 
 
-def outcome_line(outcome: Any) -> str:
+def outcome_line(outcome: Outcome) -> str:
     colour = STYLE.get(outcome.outcome, "white")
     detail = outcome.url or outcome.error or outcome.reason or ""
     return (f"[{colour}]{outcome.outcome:>10}[/{colour}] {outcome.platform:<10} "
             f"{safe(outcome.title or outcome.key)}  [dim]{safe(detail)}[/dim]")
 
 
-def print_outcomes(outcomes: Sequence[Any], *, dry_run: bool) -> None:
+def print_outcomes(outcomes: Sequence[Outcome], *, dry_run: bool) -> None:
     shown = [o for o in outcomes if o.outcome != "skipped" or o.reason != "unchanged"]
     table("dry run" if dry_run else "push",
           ["post", "platform", "outcome", "where / why"],

@@ -17,16 +17,29 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from syndicate.errors import StateError
 from syndicate.layout import STATE_DIR as STATE_DIR
 from syndicate.layout import STATE_NAME as STATE_NAME
 
 SCHEMA_VERSION = 1
-Status = Literal["pending", "published", "uncertain", "failed", "baseline"]
-DONE: frozenset[str] = frozenset({"published", "baseline"})
+class Status(StrEnum):
+    """Where an entry stands; the file stores the plain strings."""
+
+    PENDING = "pending"
+    """A write was started and its result is not known yet (write-ahead)."""
+    PUBLISHED = "published"
+    UNCERTAIN = "uncertain"
+    """It may have gone out and the platform cannot be searched: a person decides."""
+    FAILED = "failed"
+    BASELINE = "baseline"
+    """Existed before syndicate (``syndicate init``): never sent."""
+
+
+DONE: frozenset[str] = frozenset({Status.PUBLISHED, Status.BASELINE})
 
 
 def now_iso() -> str:

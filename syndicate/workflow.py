@@ -7,14 +7,21 @@ functions, so "what would be sent" is computed by one code path everywhere.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import httpx
 
 from syndicate import redact, registry
 from syndicate.adapter import Adapter, Payload
 from syndicate.config import SyndicateConfig
 from syndicate.errors import ConfigError
 from syndicate.post import Post
+
+if TYPE_CHECKING:
+    from syndicate.sandbox.router import Sandbox
+    from syndicate.sources import Site
 
 AnyAdapter = Adapter[Any]
 
@@ -66,8 +73,8 @@ def load_adapters(
         cls = registry.get(name)
         settings = cls.settings_model.load(
             config.adapter_table(name), site_root / ".env", (overrides or {}).get(name))
-        for field in settings.secret_fields():
-            secret = getattr(settings, field)
+        for secret_name in settings.secret_fields():
+            secret = getattr(settings, secret_name)
             if secret is not None:
                 redact.register(secret.get_secret_value())
         adapters[name] = cls(settings)
@@ -123,3 +130,61 @@ def secret_env_names() -> list[str]:
         model = cls.settings_model
         names.extend(f"{model.env_prefix()}{field.upper()}" for field in model.secret_fields())
     return sorted(names)
+
+
+SANDBOX_DIR = "sandbox"
+"""Inside the state folder: the sandbox's own state file and what its fakes hold."""
+
+
+@dataclass
+class Run:
+    """Everything one command needs about the site and its platforms."""
+
+    site: Site
+    adapters: dict[str, AnyAdapter]
+    fingerprints: dict[str, str]
+    state_path: Path
+    transports: dict[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
+    sandbox: Sandbox | None = None
+
+
+def sandbox_overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    """``SYNDICATE_<PLATFORM>__<FIELD>=value`` lines → per-platform settings overrides."""
+    overrides: dict[str, dict[str, Any]] = {}
+    for name, value in env.items():
+        platform, _, setting = name.removeprefix("SYNDICATE_").partition("__")
+        overrides.setdefault(platform.lower(), {})[setting.lower()] = value
+    return overrides
+
+
+def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
+    """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
+    from syndicate.layout import STATE_DIR, STATE_NAME
+
+    if sandbox:
+        return site_root / STATE_DIR / SANDBOX_DIR / STATE_NAME
+    return site_root / STATE_DIR / STATE_NAME
+
+
+def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool) -> Run:
+    """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
+    from syndicate.layout import STATE_DIR
+    from syndicate.sources import open_site
+
+    site = open_site(site_dir)
+    names = select_platforms(site.config, platforms)
+    state_path = state_path_of(site.root, sandbox=sandbox)
+    transports: dict[str, httpx.AsyncBaseTransport] = {}
+    box = None
+    overrides = None
+    if sandbox:
+        from syndicate.sandbox.server import Sandbox
+
+        box = Sandbox(site.root / STATE_DIR / SANDBOX_DIR / "fakes")
+        overrides = sandbox_overrides(box.settings_env("http://sandbox.invalid"))
+        transports = {name: box.transport() for name in names}
+    adapters = load_adapters(site.root, site.config, names, overrides=overrides)
+    if push:
+        adapters = require_credentials(adapters, explicit=bool(platforms))
+    fingerprints = {name: config_fingerprint(a, site.config) for name, a in adapters.items()}
+    return Run(site, adapters, fingerprints, state_path, transports, box)

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from syndicate.commands import build_previews
 from syndicate.preview_site import capabilities, page_name
 from syndicate.preview_site.warnings import collect
+from syndicate.previews import build_previews
 from tests.browser import dump_dom, screenshot
 from tests.conftest import EXAMPLE_BLOG, ROOT
 

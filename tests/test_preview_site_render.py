@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from syndicate.adapter import Capabilities, Dialect, Limit, Payload, RequestSpec, Unit
-from syndicate.commands import PreviewItem
 from syndicate.post import Notice, Post
 from syndicate.preview_site import page_name, preview_markdown, write_preview_site
 from syndicate.preview_site.sanitize import BLOG, TELEGRAM, clean
 from syndicate.preview_site.views import card, medium, telegram, telegraph_page, wordpress
 from syndicate.preview_site.warnings import collect, image_problem, truncation
+from syndicate.previews import PreviewItem
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from syndicate.adapter import Capabilities
 from syndicate.preview_site.pages import Column, index_page, page_name, post_page
 from syndicate.preview_site.warnings import Alert, collect
 from syndicate.redact import redact
+
+if TYPE_CHECKING:
+    from syndicate.errors import SourceError
+    from syndicate.post import Post
+    from syndicate.previews import PreviewItem
 
 __all__ = ["page_name", "preview_markdown", "write_preview_site"]
 
@@ -32,13 +37,13 @@ Actions = Mapping[tuple[str, str], tuple[str, str]]
 """(post key, platform) → (kind, reason), from ``syndicate.planner`` when a state file exists."""
 
 
-def grouped(items: Sequence[Any], actions: Actions | None = None) -> list[tuple[Any, list[Column]]]:
+def grouped(items: Sequence[PreviewItem], actions: Actions | None = None) -> list[tuple[Post, list[Column]]]:
     """Items by post (in the order they came), each with its alerts and action worked out once.
 
     Without planner actions every item is a create: that is what a push with no state
     file would do.
     """
-    posts: dict[str, tuple[Any, list[Column]]] = {}
+    posts: dict[str, tuple[Post, list[Column]]] = {}
     for item in items:
         entry = posts.setdefault(item.post.key, (item.post, []))
         alerts = collect(item, capabilities(item.platform))
@@ -50,7 +55,7 @@ def grouped(items: Sequence[Any], actions: Actions | None = None) -> list[tuple[
     return list(posts.values())
 
 
-def write_preview_site(items: Sequence[Any], held: Sequence[Any], errors: Sequence[Any],
+def write_preview_site(items: Sequence[PreviewItem], held: Sequence[Post], errors: Sequence[SourceError],
                        out_dir: Path, actions: Actions | None = None) -> Path:
     """Write the site into ``out_dir`` (created if needed) and return its index page."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -64,7 +69,7 @@ def write_preview_site(items: Sequence[Any], held: Sequence[Any], errors: Sequen
     return index
 
 
-def preview_markdown(items: Sequence[Any], held: Sequence[Any], errors: Sequence[Any],
+def preview_markdown(items: Sequence[PreviewItem], held: Sequence[Post], errors: Sequence[SourceError],
                      actions: Actions | None = None) -> str:
     """The overview as Markdown for a GitHub job summary, every user string escaped."""
     from syndicate.gha.summary import cell

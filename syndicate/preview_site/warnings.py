@@ -11,10 +11,13 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from syndicate.adapter import Capabilities, Unit
+
+if TYPE_CHECKING:
+    from syndicate.previews import PreviewItem
 
 TAG = re.compile(r"<[^>]*>")
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
@@ -107,7 +110,7 @@ def limit_warnings(field: str, text: str, caps: Capabilities | None) -> list[Ale
     return out
 
 
-def collect(item: Any, caps: Capabilities | None) -> list[Alert]:
+def collect(item: PreviewItem, caps: Capabilities | None) -> list[Alert]:
     """Every warning for one PreviewItem (post notices, payload notices, images, cuts)."""
     post, data = item.post, item.payload.data
     found = [Alert("markup", str(n)) for n in post.notices
