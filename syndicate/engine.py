@@ -32,7 +32,15 @@ from tenacity import (
 )
 
 from syndicate.adapter import Adapter, Attempt, RemoteRef
-from syndicate.errors import Ambiguous, AuthFailed, PlatformError, RateLimited, Rejected, Transient
+from syndicate.errors import (
+    Ambiguous,
+    AuthFailed,
+    PlatformError,
+    RateLimited,
+    Rejected,
+    Transient,
+    Unreachable,
+)
 from syndicate.http import build_client
 from syndicate.pacing import PacedTransport
 from syndicate.planner import WRITES, Action, Kind
@@ -121,11 +129,11 @@ class Engine:
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
             if isinstance(error, RateLimited) and (error.retry_after or 0) > self.policy.longest_wait:
-                log.warning("%s %s: rate limited for %.0f s; giving up for this run",
+                log.warning("%s: %s: rate limited for %.0f s; giving up for this run",
                             action.platform, action.key, error.retry_after or 0)
                 raise error
             wait = state.next_action.sleep if state.next_action else 0
-            log.warning("%s %s: attempt %d failed (%s); retrying in %.1f s", action.platform,
+            log.warning("%s: %s: try %d failed (%s); trying again in %.0f s", action.platform,
                         action.key, state.attempt_number, error, wait)
 
         retrying = AsyncRetrying(
@@ -190,7 +198,7 @@ class Engine:
         caps = adapter.capabilities
         inner = self.transports.get(platform) or httpx.AsyncHTTPTransport(retries=0)
         transport = PacedTransport(inner, caps.min_interval, per_minute=caps.max_per_minute,
-                                    sleep=self.sleep)
+                                    sleep=self.sleep, name=platform)
         gate = asyncio.Semaphore(max(1, caps.max_concurrency))
         async with build_client(adapter.base_url, transport=transport) as client:
             async def one(action: Action) -> Outcome:
@@ -214,7 +222,9 @@ class Engine:
             if action.kind == "update":
                 return await self.update(client, adapter, action)
             return await self.create(client, adapter, action)
-        except AuthFailed as exc:
+        except (AuthFailed, Unreachable) as exc:
+            # Refused credentials or a dead host: every other post would fail the same way
+            # (after its own retries), so this run sends nothing more there.
             self.stopped[platform] = str(exc)
             return self.fail(action, exc)
         except (Rejected, Transient) as exc:

@@ -16,7 +16,7 @@ from syndicate.adapter import Adapter, Payload
 from syndicate.config import SyndicateConfig
 from syndicate.errors import SourceError
 from syndicate.post import Post
-from syndicate.postfilter import matching, require_matched
+from syndicate.postfilter import matching, maybe_titles, require_matched
 from syndicate.sources import Site, SourceFile
 from syndicate.state import DONE, Entry, State
 
@@ -102,6 +102,8 @@ def plan(
         if only:
             key_hits = {k for k, _ in state.by_source(source.rel_path).values()}
             hits = matching(source.rel_path, None, only, site.root) | (key_hits & set(only))
+            if not hits and maybe_titles(only):
+                hits = titled(site, source, only)
             matched |= hits
             if not hits:
                 continue
@@ -132,6 +134,15 @@ def plan(
     require_matched(only, matched)
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors
+
+
+def titled(site: Site, source: SourceFile, wanted: list[str]) -> set[str]:
+    """The ``--post`` values equal to this post's title (an unreadable post has none)."""
+    try:
+        title = site.read(source).title
+    except SourceError:
+        return set()
+    return {item for item in wanted if item == title}
 
 
 def vanished_by_hash(state: State, present: set[str]) -> dict[str, str]:

@@ -62,7 +62,7 @@ def build_previews(
             if not posts or hits:
                 errors.append(exc)
             continue
-        hits = matching(source.rel_path, post.key, posts or (), site.root)
+        hits = matching(source.rel_path, post.key, posts or (), site.root, title=post.title)
         matched |= hits
         if posts and not hits:
             continue

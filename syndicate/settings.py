@@ -54,7 +54,7 @@ class PlatformSettings(BaseSettings):
         if unknown:
             raise ConfigError(
                 f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(sorted(cls.model_fields))}",
+                f"known: {', '.join(sorted(set(cls.model_fields) - set(cls.secret_fields())))}",
                 source="syndicate.toml", key=f"platforms.{cls.platform_name}.{unknown[0]}")
         for secret in cls.secret_fields():
             if secret in table:

@@ -38,9 +38,10 @@ def select_platforms(
     known = registry.available()
     check_platform_tables(config, known)
     if requested:
-        for name in requested:
+        wanted = {name.lower() for name in requested}  # -p Telegram is telegram
+        for name in wanted:
             registry.get(name)  # raises a ConfigError listing the known names
-        return [name for name in known if name in requested]
+        return [name for name in known if name in wanted]
     if config.platforms_enabled is not None:
         for name in config.platforms_enabled:
             registry.get(name)
@@ -81,6 +82,51 @@ def load_adapters(
     return adapters
 
 
+SETUP_HINT = "see .env.example, or try it with --sandbox"
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Which platforms can push, which were meant to and cannot, and which nobody set up."""
+
+    ready: dict[str, AnyAdapter]
+    unconfigured: dict[str, list[str]]
+    """Enabled (by syndicate.toml, --platform, or some of their settings being present)
+    but missing settings: platform → the variables still to set. Never silently ignored."""
+    unused: list[str]
+    """Nothing set and not asked for: not a problem, simply not in use."""
+
+    def problems(self) -> list[str]:
+        return [f"{name}: not configured; set {', '.join(missing)}"
+                for name, missing in self.unconfigured.items()]
+
+
+def enabled_on_purpose(name: str, adapter: AnyAdapter, config: SyndicateConfig,
+                       requested: list[str] | None) -> bool:
+    """Did the user say they want this platform, in any of the ways one can say it?"""
+    if requested:
+        return True
+    if config.platforms_enabled is not None or config.platform_enabled(name) is True:
+        return True
+    return bool(config.adapter_table(name)) or bool(adapter.settings.model_fields_set)
+
+
+def readiness(adapters: Mapping[str, AnyAdapter], config: SyndicateConfig,
+              requested: list[str] | None) -> Readiness:
+    ready: dict[str, AnyAdapter] = {}
+    unconfigured: dict[str, list[str]] = {}
+    unused: list[str] = []
+    for name, adapter in adapters.items():
+        missing = adapter.settings.missing()
+        if not missing:
+            ready[name] = adapter
+        elif enabled_on_purpose(name, adapter, config, requested):
+            unconfigured[name] = missing
+        else:
+            unused.append(name)
+    return Readiness(ready, unconfigured, unused)
+
+
 def require_credentials(adapters: Mapping[str, AnyAdapter], *, explicit: bool) -> dict[str, AnyAdapter]:
     """Keep the adapters that can push; if the user named platforms, missing settings are errors."""
     ready: dict[str, AnyAdapter] = {}
@@ -92,7 +138,7 @@ def require_credentials(adapters: Mapping[str, AnyAdapter], *, explicit: bool) -
         else:
             ready[name] = adapter
     if (explicit and problems) or not ready:
-        hint = " (see .env.example, or try it with --sandbox)"
+        hint = f" ({SETUP_HINT})"
         raise ConfigError("; ".join(problems) + hint if problems else "no platform enabled" + hint)
     return ready
 
@@ -146,6 +192,10 @@ class Run:
     state_path: Path
     transports: dict[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
     sandbox: Sandbox | None = None
+    unconfigured: dict[str, list[str]] = field(default_factory=dict)
+    """Platforms meant to be used that lack settings (see ``Readiness``); left out of
+    ``adapters`` when the run only takes ready platforms."""
+    unused: list[str] = field(default_factory=list)
 
 
 def sandbox_overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
@@ -166,8 +216,14 @@ def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
     return site_root / STATE_DIR / STATE_NAME
 
 
-def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool) -> Run:
-    """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
+def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool,
+             ready_only: bool = False) -> Run:
+    """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform.
+
+    ``ready_only`` (plan): keep only platforms that can push, so a plan never lists what a
+    push will not do; the others are reported through ``Run.unconfigured``. ``push``: the
+    same, and a platform named with ``--platform`` that cannot push is an error.
+    """
     from syndicate.layout import STATE_DIR
     from syndicate.sources import open_site
 
@@ -184,7 +240,11 @@ def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push
         overrides = sandbox_overrides(box.settings_env("http://sandbox.invalid"))
         transports = {name: box.transport() for name in names}
     adapters = load_adapters(site.root, site.config, names, overrides=overrides)
-    if push:
-        adapters = require_credentials(adapters, explicit=bool(platforms))
+    ready = readiness(adapters, site.config, platforms)
+    if push and platforms and ready.unconfigured:
+        raise ConfigError("; ".join(ready.problems()) + f" ({SETUP_HINT})")
+    if push or ready_only:
+        adapters = ready.ready
     fingerprints = {name: config_fingerprint(a, site.config) for name, a in adapters.items()}
-    return Run(site, adapters, fingerprints, state_path, transports, box)
+    return Run(site, adapters, fingerprints, state_path, transports, box,
+               ready.unconfigured, ready.unused)

@@ -21,3 +21,15 @@ def example_blog(tmp_path: Path) -> Path:
     target = tmp_path / "blog"
     shutil.copytree(EXAMPLE_BLOG, target, ignore=shutil.ignore_patterns(".syndicate"))
     return target
+
+
+@pytest.fixture
+def configured(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Every platform fully configured with the sandbox's throwaway credentials, pointed at a
+    port nothing listens on: plans list every platform, and nothing can be sent by accident."""
+    from syndicate.sandbox.server import Sandbox
+
+    env = Sandbox(None).settings_env("http://127.0.0.1:9")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env

@@ -22,7 +22,26 @@ if TYPE_CHECKING:
     from syndicate.post import Post
     from syndicate.previews import PreviewItem
 
-__all__ = ["page_name", "preview_markdown", "write_preview_site"]
+__all__ = ["claim_folder", "page_name", "preview_markdown", "write_preview_site"]
+
+MARKER = ".syndicate-preview"
+"""Written into every preview folder: a folder holding it may be written over again."""
+
+
+def claim_folder(out_dir: Path, *, force: bool = False) -> None:
+    """Refuse to write into a file, or into a folder with files syndicate did not write
+    (a blog's own index.html), unless ``force``; checked before anything is printed."""
+    from syndicate.errors import ConfigError
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"{out_dir} is a file; give a folder for the preview site", key="--html")
+    if force or not out_dir.is_dir() or (out_dir / MARKER).is_file():
+        return
+    if any(out_dir.iterdir()):
+        raise ConfigError(f"{out_dir} is not empty and holds no earlier preview, so its files "
+                          "may be your own (a blog's index.html); give an empty or new folder "
+                          "(e.g. --html /tmp/blog-preview), or add --force to write over it",
+                          key="--html")
 
 
 def capabilities(platform: str) -> Capabilities | None:
@@ -59,6 +78,8 @@ def write_preview_site(items: Sequence[PreviewItem], held: Sequence[Post], error
                        out_dir: Path, actions: Actions | None = None) -> Path:
     """Write the site into ``out_dir`` (created if needed) and return its index page."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).write_text("written by syndicate preview --html; safe to delete\n",
+                                  encoding="utf-8")
     posts = grouped(items, actions)
     platforms = list(dict.fromkeys(item.platform for item in items))
     for post, columns in posts:
