@@ -128,6 +128,11 @@ def ask_platforms(known: Sequence[str]) -> list[str]:
     return [name for name in known if name in chosen]
 
 
+def interactive() -> bool:
+    """Is someone at a terminal to answer a question?"""
+    return sys.stdin.isatty()
+
+
 def keep_env_out_of_git(root: Path) -> bool:
     """Add ``.env`` to the site's .gitignore when the site is in git; True if it was added."""
     ignore = root / ".gitignore"
@@ -154,6 +159,7 @@ def init_site(site_dir: Path, platforms: list[str] | None, *, ask: bool | None =
     if not root.is_dir():  # before writing anything into it
         raise ConfigError(f"no such folder: {site_dir}", key="--site")
     out = report.console()
+    out.soft_wrap = True  # sentences and commands to copy: never broken at 80 columns
     known = list(registry.available())
     chosen: list[str] | None = None
     if platforms:
@@ -161,7 +167,7 @@ def init_site(site_dir: Path, platforms: list[str] | None, *, ask: bool | None =
         for name in wanted:
             registry.get(name)
         chosen = [name for name in known if name in wanted]
-    elif ask if ask is not None else sys.stdin.isatty():
+    elif ask if ask is not None else interactive():
         chosen = ask_platforms(known)
     config_path = root / CONFIG_NAME
     if not config_path.exists():

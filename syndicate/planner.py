@@ -58,8 +58,9 @@ class Action:
                 "reason": self.reason, "title": self.title}
 
 
-def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[Kind, str, bool]:
-    """(kind, reason, refresh) for a readable, publishable post."""
+def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter,
+           source_hash: str = "") -> tuple[Kind, str, bool]:
+    """(kind, reason, refresh) for a readable, publishable post (``source_hash``: its file's)."""
     caps = adapter.capabilities
     if entry is None or entry.status == "failed":
         return Kind.CREATE, "new" if entry is None else "earlier attempt failed", False
@@ -73,6 +74,8 @@ def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[
     if entry.payload_hash == payload.digest:
         return Kind.SKIP, "unchanged", True
     if entry.status == "baseline":
+        if source_hash and entry.source_hash == source_hash:  # only the settings moved
+            return Kind.SKIP, "unchanged", True
         return Kind.SKIP, "existed before syndicate (baseline); edits are not sent", True
     if caps.can_update and entry.remote_id:
         return Kind.UPDATE, "changed", False
@@ -181,7 +184,7 @@ def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
             out.append(replace(base, reason=f"dated before 'since' ({config.since})"))
             continue
         payload = payload_for(adapters[name], post, config)
-        kind, reason, refresh = decide(entry, payload, adapters[name])
+        kind, reason, refresh = decide(entry, payload, adapters[name], digest)
         out.append(replace(base, kind=kind, reason=reason, payload=payload, refresh=refresh))
     return out
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-UNCHANGED = "unchanged"
-
 
 def show_plan(data: dict[str, Any], *, json_out: bool, show_all: bool = False) -> int:
-    """Print the plan's JSON form (``--json``) or what will happen, then a one-line summary;
-    unchanged pairs only with ``show_all``. The exit code says if posts failed to read."""
+    """Print the plan's JSON form (``--json``) or what will happen, then a one-line summary.
+
+    Skips (unchanged, held, not for that platform) are counted, and listed only with
+    ``show_all``, except those a cap put off: those posts were meant to go out. The exit
+    code says if posts failed to read."""
     if json_out:
         from syndicate.jsonout import emit_json
 
@@ -23,7 +24,7 @@ def show_plan(data: dict[str, Any], *, json_out: bool, show_all: bool = False) -
             out.print(f"[yellow]note:[/yellow] {report.safe(note)}", soft_wrap=True)
         actions = data["actions"]
         rows = [(a["post"], a["platform"], a["action"], a["reason"]) for a in actions
-                if show_all or a["action"] != "skip" or a["reason"] != UNCHANGED]
+                if show_all or a["action"] != "skip" or a["reason"].startswith("over ")]
         if rows:
             report.table("plan", ["post", "platform", "action", "why"], rows)
         out.print(report.counts_line(data.get("summary", {}), label="plan"))

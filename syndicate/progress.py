@@ -45,7 +45,7 @@ class Lines(Watcher):
     def outcome(self, outcome: Outcome, *, wrote: bool) -> None:
         from syndicate import report
 
-        if wrote or outcome.outcome != "skipped" or outcome.reason != "unchanged":
+        if wrote or outcome.outcome != "skipped":
             report.console(stderr=True).print(report.outcome_line(outcome), soft_wrap=True)
 
 

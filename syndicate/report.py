@@ -103,18 +103,18 @@ def outcome_line(outcome: Outcome) -> str:
 
 def counts_line(counts: Mapping[str, int], *, label: str, empty: str = "nothing to do") -> str:
     """One line: what will happen or happened, by kind, with the unchanged pairs last."""
-    unchanged = counts.get("unchanged", 0)
-    busy = [f"{n} {kind}" for kind, n in counts.items() if n and kind != "unchanged"]
-    tail = f"{unchanged} unchanged" if unchanged else ""
+    quiet = ("skip", "skipped", "unchanged")
+    busy = [f"{n} {kind}" for kind, n in counts.items() if n and kind not in quiet]
+    rest = [f"{counts[kind]} {kind}" for kind in quiet if counts.get(kind)]
     if not busy:
-        return f"{label}: {empty}" + (f" ({tail})" if tail else "")
-    return f"{label}: " + ", ".join([*busy, *([tail] if tail else [])])
+        return f"{label}: {empty}" + (f" ({', '.join(rest)})" if rest else "")
+    return f"{label}: " + ", ".join([*busy, *rest])
 
 
 def print_outcomes(outcomes: Sequence[Outcome], *, dry_run: bool, show_all: bool = False,
                    table_too: bool = True) -> dict[str, int]:
     """What happened (unchanged pairs only with ``show_all``), then the one-line summary."""
-    shown = [o for o in outcomes if show_all or o.outcome != "skipped" or o.reason != "unchanged"]
+    shown = [o for o in outcomes if show_all or o.outcome != "skipped" or o.reason.startswith("over ")]
     if shown and table_too:
         table("dry run" if dry_run else "push",
               ["post", "platform", "outcome", "where", "why"],
