@@ -108,7 +108,7 @@ def counts_line(counts: Mapping[str, int], *, label: str, empty: str = "nothing 
     rest = [f"{counts[kind]} {kind}" for kind in quiet if counts.get(kind)]
     if not busy:
         return f"{label}: {empty}" + (f" ({', '.join(rest)})" if rest else "")
-    return f"{label}: " + ", ".join([*busy, *rest])
+    return f"{label}: " + ", ".join(busy) + (f" ({', '.join(rest)})" if rest else "")
 
 
 def print_outcomes(outcomes: Sequence[Outcome], *, dry_run: bool, show_all: bool = False,
