@@ -143,11 +143,21 @@ def require_credentials(adapters: Mapping[str, AnyAdapter], *, explicit: bool) -
     return ready
 
 
+LINK_BACK = "Originally published at {canonical_url}"
+"""The footer a full-text copy gets on a platform with no canonical-URL field, unless
+``[parts] footer`` or the platform's ``footer`` says otherwise (``footer = ""``: none).
+Left out of ``config_fingerprint`` on purpose: upgrading must not edit old copies; a post
+gets it the next time it is edited."""
+
+
 def payload_for(adapter: AnyAdapter, post: Post, config: SyndicateConfig) -> Payload:
     """The exact payload ``adapter`` would send for ``post``: overrides, site parts, render."""
     from syndicate.tailor import tailor
 
-    tailored = tailor(post.for_platform(adapter.name), adapter.name, config.parts_for(adapter.name))
+    parts = config.parts_for(adapter.name)
+    if parts.footer is None and not adapter.capabilities.links_back:
+        parts = parts.model_copy(update={"footer": LINK_BACK})
+    tailored = tailor(post.for_platform(adapter.name), adapter.name, parts)
     return adapter.render(tailored)
 
 

@@ -463,3 +463,28 @@ def test_the_distribution_name_is_not_the_unrelated_syndicate_on_pypi() -> None:
     assert project["scripts"] == {"syndicate": "syndicate.launch:main"}
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert "pip install syndicate-blog" in readme and "pip install syndicate " not in readme
+
+
+# --- link back by default -----------------------------------------------------------------
+
+
+def wordpress_content(site: Path) -> str:
+    code, out, err = invoke("preview", "--site", str(site), "--json", "-p", "wordpress", "--post", SEED)
+    assert code == 0, err
+    body = json.loads(out)[0]["requests"][-1]["body"]
+    return str(body["content"])
+
+
+def test_wordpress_copies_link_back_by_default_and_the_footer_setting_wins(example_blog: Path) -> None:
+    canonical = "https://dbarobin.com/2021/01/28/xiaomi/"
+    content = wordpress_content(example_blog)
+    assert "Originally published at" in content and canonical in content
+    toml = example_blog / "syndicate.toml"
+    base = toml.read_text(encoding="utf-8")
+    toml.write_text(base + '\n[platforms.wordpress]\nfooter = "First on {canonical_url}"\n',
+                    encoding="utf-8")
+    content = wordpress_content(example_blog)
+    assert "First on" in content and "Originally published at" not in content
+    toml.write_text(base + '\n[platforms.wordpress]\nfooter = ""\n', encoding="utf-8")
+    assert canonical not in wordpress_content(example_blog).split("</p>")[-1]
+    assert "Originally published at" not in wordpress_content(example_blog)

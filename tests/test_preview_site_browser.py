@@ -160,3 +160,23 @@ def test_the_site_works_served_over_http_too(seed_site: Path) -> None:
             thread.join()
     assert dom.select_one("nav a")["href"] == "index.html"  # type: ignore[index]
     assert section(dom, "telegram").select_one(".tg-text > strong") is not None
+
+
+def test_after_init_the_preview_site_shows_only_what_a_push_would_send(tmp_path: Path,
+                                                                      example_blog: Path) -> None:
+    from datetime import date
+
+    subprocess.run([sys.executable, "-m", "syndicate.cli", "init", "--site", str(example_blog)],
+                   check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                   env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    today = date.today().isoformat()
+    key = f"_posts/{today}-after-init.md"
+    (example_blog / key).write_text(f"---\ntitle: After init\ndate: {today}\n---\nNew.\n",
+                                    encoding="utf-8")
+    index = write_site(example_blog, tmp_path / "site")
+    dom = BeautifulSoup(dump_dom(index), "html.parser")
+    assert {a["href"] for a in dom.select("table.matrix a")} == {page_name(key)}
+    cells = [td.get_text(" ", strip=True) for td in dom.select("table.matrix tbody td")]
+    assert cells and all("create" in cell for cell in cells[1:]), cells
+    page = BeautifulSoup(dump_dom(tmp_path / "site" / page_name(key)), "html.parser")
+    assert "After init" in page.get_text()
