@@ -108,7 +108,9 @@ def enabled_on_purpose(name: str, adapter: AnyAdapter, config: SyndicateConfig,
         return True
     if config.platforms_enabled is not None or config.platform_enabled(name) is True:
         return True
-    return bool(config.adapter_table(name)) or bool(adapter.settings.model_fields_set)
+    # A value, not just a line: the .env that init writes lists every variable empty.
+    given = any(getattr(adapter.settings, f) for f in adapter.settings.model_fields_set)
+    return bool(config.adapter_table(name)) or given
 
 
 def readiness(adapters: Mapping[str, AnyAdapter], config: SyndicateConfig,

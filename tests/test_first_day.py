@@ -488,3 +488,15 @@ def test_wordpress_copies_link_back_by_default_and_the_footer_setting_wins(examp
     toml.write_text(base + '\n[platforms.wordpress]\nfooter = ""\n', encoding="utf-8")
     assert canonical not in wordpress_content(example_blog).split("</p>")[-1]
     assert "Originally published at" not in wordpress_content(example_blog)
+
+
+def test_the_empty_lines_init_writes_into_env_enable_nothing(example_blog: Path,
+                                                             no_settings: None) -> None:
+    (example_blog / "syndicate.toml").unlink()
+    code, _out, _err = invoke("init", "--site", str(example_blog))
+    assert code == 0 and "SYNDICATE_WORDPRESS__APP_PASSWORD=" in (example_blog / ".env").read_text()
+    code, out, _err = invoke("plan", "--site", str(example_blog), "--json",
+                             env={"SYNDICATE_TELEGRAM__BOT_TOKEN": "1:x",
+                                  "SYNDICATE_TELEGRAM__CHAT_ID": "@c"})
+    data = json.loads(out)
+    assert data["unconfigured"] == {} and {a["platform"] for a in data["actions"]} == {"telegram"}
