@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
@@ -60,18 +61,23 @@ def print_errors(errors: Sequence[SourceError | str]) -> None:
 
 
 WHOLE = frozenset({"post", "key", "where", "url"})
+MARKED = frozenset({"action", "outcome", "status", "result"})
+"""Columns whose words are coloured (create, failed, blocked...); Rich drops colour when
+the output is not a terminal."""
 """Columns printed whole, never cut: keys to copy into ``--post`` or ``resolve``, and URLs.
 Other columns wrap to make room."""
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     out = console()
-    cells = [[safe("" if cell is None else str(cell)) for cell in row] for row in rows]
+    marked = {i for i, column in enumerate(columns) if column in MARKED}
+    cells = [[coloured(str(cell)) if i in marked else safe("" if cell is None else str(cell))
+              for i, cell in enumerate(row)] for row in rows]
     grid = Table(title=title)
     needed = 1
     for index, column in enumerate(columns):
         if column in WHOLE:
-            width = max([len(column), *(len(row[index]) for row in cells)])
+            width = max([cell_len(column), *(cell_len(row[index]) for row in cells)])
             grid.add_column(column, no_wrap=True, min_width=width, overflow="ignore")
             needed += width + 3
         else:
@@ -85,6 +91,7 @@ def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
 
 
 STYLE = {"created": "green", "updated": "green", "reconciled": "green", "failed": "red",
+         "FAILED": "red", "NOT CONFIGURED": "red", "ok": "green", "published": "green",
          "uncertain": "yellow", "blocked": "yellow", "skipped": "dim",
          "create": "green", "update": "green", "reconcile": "green", "would create": "green",
          "would update": "green", "would reconcile": "green"}
