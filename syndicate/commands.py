@@ -198,7 +198,7 @@ def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] 
     """Outcomes and unreadable posts of a push, shown nowhere (the Action's summary uses them)."""
     from syndicate.progress import watcher
 
-    pushed = push_run(site_dir, platforms, posts, dry_run=dry_run, sandbox=sandbox, yes=True,
+    pushed = push_run(site_dir, platforms, posts, dry_run=dry_run, sandbox=sandbox, yes=False,
                       watch=watcher(quiet=json_out), only_sources=only_sources)
     return pushed.outcomes, pushed.errors
 
@@ -273,10 +273,12 @@ def status(site_dir: Path, *, json_out: bool, sandbox: bool = False,
     trouble = ("failed", "uncertain", "pending")
     entries = [(key, name, entry) for key, name, entry in state.entries()
                if (names is None or name in names) and (not failed_only or entry.status in trouble)]
-    try:
-        planned = planned_actions(site.root, platforms) if not sandbox else {}
-    except SyndicateError:
-        planned = {}
+    planned: dict[tuple[str, str], tuple[str, str]] = {}
+    if json_out and not sandbox:
+        try:
+            planned = planned_actions(site.root, platforms)
+        except SyndicateError:  # status still shows the record when the site cannot be planned
+            pass
     counts: dict[str, int] = {}
     for _key, _name, entry in entries:
         counts[entry.status] = counts.get(entry.status, 0) + 1

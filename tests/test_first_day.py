@@ -500,3 +500,12 @@ def test_the_empty_lines_init_writes_into_env_enable_nothing(example_blog: Path,
                                   "SYNDICATE_TELEGRAM__CHAT_ID": "@c"})
     data = json.loads(out)
     assert data["unconfigured"] == {} and {a["platform"] for a in data["actions"]} == {"telegram"}
+
+
+def test_the_action_is_held_back_from_a_flood_too(example_blog: Path, configured: dict[str, str]) -> None:
+    from syndicate.commands import push_outcomes
+    from syndicate.errors import ConfigError
+
+    (example_blog / "syndicate.toml").unlink()
+    with pytest.raises(ConfigError, match="syndicate init"):
+        push_outcomes(example_blog, None, None, dry_run=False, sandbox=False)
