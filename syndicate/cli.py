@@ -17,7 +17,7 @@ import typer
 
 app = typer.Typer(
     name="syndicate",
-    help="Cross-post a static blog to Medium, WordPress, Telegram and more — never twice.",
+    help="Cross-post a static blog to the platforms you use — never twice.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals could hold tokens
     add_completion=False,
@@ -126,7 +126,7 @@ def guarded(func: Callable[P, None]) -> Callable[P, None]:
 
 @app.command(epilog=examples(
     "syndicate preview --site my-blog",
-    "syndicate preview --post _posts/2024-05-01-hello.md -p telegram",
+    "syndicate preview --post _posts/2024-05-01-hello.md",
     "syndicate preview --all --html /tmp/blog-preview --open"))
 @guarded
 def preview(
@@ -154,7 +154,7 @@ def preview(
 @app.command(epilog=examples(
     "syndicate plan --site my-blog",
     "syndicate plan --sandbox --all",
-    "syndicate plan -p telegram --json"))
+    "syndicate plan --post 'Exact title of a post' --json"))
 @guarded
 def plan(site: SiteOpt = Path("."), platform: PlatformOpt = None, post: PostOpt = None,
          json_out: JsonOpt = False, sandbox: SandboxOpt = False, show_all: AllOpt = False) -> None:
@@ -169,7 +169,7 @@ def plan(site: SiteOpt = Path("."), platform: PlatformOpt = None, post: PostOpt 
 @app.command(epilog=examples(
     "syndicate push --sandbox --site examples/blog",
     "syndicate push --dry-run",
-    "syndicate push -p wordpress --post _posts/2024-05-01-hello.md"))
+    "syndicate push --yes   # a site with no syndicate.toml, sending every post on purpose"))
 @guarded
 def push(
     site: SiteOpt = Path("."),
@@ -193,7 +193,7 @@ def push(
 
 @app.command(epilog=examples(
     "syndicate status",
-    "syndicate status --failed -p medium",
+    "syndicate status --failed",
     "syndicate status --sandbox --json"))
 @guarded
 def status(site: SiteOpt = Path("."), platform: PlatformOpt = None, json_out: JsonOpt = False,
@@ -208,7 +208,7 @@ def status(site: SiteOpt = Path("."), platform: PlatformOpt = None, json_out: Js
                                      failed_only=failed))
 
 
-@app.command(epilog=examples("syndicate check", "syndicate check -p telegram",
+@app.command(epilog=examples("syndicate check", "syndicate check --site my-blog",
                              "syndicate check --sandbox"))
 @guarded
 def check(site: SiteOpt = Path("."), platform: PlatformOpt = None,
@@ -223,8 +223,8 @@ def check(site: SiteOpt = Path("."), platform: PlatformOpt = None,
 
 @app.command(epilog=examples(
     "syndicate resolve",
-    "syndicate resolve _posts/2024-05-01-hello.md telegram --published https://t.me/mychan/42",
-    "syndicate resolve _posts/2024-05-01-hello.md telegram --retry"))
+    "syndicate resolve POST PLATFORM --published URL   # it did go out, there",
+    "syndicate resolve POST PLATFORM --retry   # it did not: send it again"))
 @guarded
 def resolve(
     site: SiteOpt = Path("."),
@@ -243,7 +243,7 @@ def resolve(
                                       published=published, retry=retry, sandbox=sandbox))
 
 
-@app.command(epilog=examples("syndicate init", "syndicate init --site my-blog -p telegram -p wordpress"))
+@app.command(epilog=examples("syndicate init", "syndicate init --site my-blog -p NAME -p NAME"))
 @guarded
 def init(site: SiteOpt = Path("."), platform: PlatformOpt = None) -> None:
     """Set a blog up: syndicate.toml, .env, and every existing post recorded as already published."""

@@ -13,7 +13,6 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,8 @@ ENV_NAME = ".env"
 ENV_EXAMPLE_NAME = ".env.example"
 ENV_HEADER = """\
 # syndicate reads secrets ONLY from the environment or from this .env file at the site root.
-# Never commit .env (syndicate init added it to .gitignore). Fill in the platforms you use;
-# a platform with any of its values set is expected to have all of them.
+# Never commit .env (in a git repository, syndicate init lists it in .gitignore).
+# Fill in the platforms you use: one with any value set is expected to have all of them.
 # Non-secret settings (chat id, mode, status...) may also live in syndicate.toml [platforms.<name>].
 """
 NEXT_STEPS = (
@@ -40,13 +39,11 @@ NEXT_STEPS = (
 def env_block(cls: type[Adapter[Any]]) -> str:
     """The platform's part of .env.example: its folder's ``env.example`` when it has one,
     else the variables its settings model requires, with empty values."""
-    package = cls.__module__.rpartition(".")[0] or cls.__module__
-    try:
-        text = resources.files(package).joinpath("env.example").read_text(encoding="utf-8")
-        if package != "adapters":  # the old flat layout's package holds every platform
-            return text.rstrip() + "\n"
-    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError, TypeError):
-        pass
+    from syndicate.folders import env_block as folder_block
+
+    text = folder_block(cls)
+    if text.strip():
+        return text.rstrip() + "\n"
     model = cls.settings_model
     fields = [*model.required_for_push, *(f for f in model.secret_fields()
                                           if f not in model.required_for_push)]
@@ -55,32 +52,39 @@ def env_block(cls: type[Adapter[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def env_text(names: Sequence[str]) -> str:
+def env_text(names: Sequence[str], *, blank: bool = False) -> str:
+    """The blocks of ``names``; ``blank``: example values become comments, so a platform the
+    user does not fill in stays off instead of half-configured."""
     available = registry.available()
-    return ENV_HEADER + "".join("\n" + env_block(available[name]) for name in names)
+    text = ENV_HEADER + "".join("\n" + env_block(available[name]) for name in names)
+    if not blank:
+        return text
+    lines = []
+    for line in text.splitlines():
+        name, eq, value = line.partition("=")
+        if eq and not line.lstrip().startswith("#") and value.strip():
+            lines += [f"# e.g. {name}={value}", f"{name}="]
+        else:
+            lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
-def toml_value(value: Any) -> str | None:
-    """A default as TOML (JSON's strings, numbers and lists are TOML too); None if it has none."""
-    if value is None or isinstance(value, dict):
-        return None
+def toml_value(value: Any) -> str:
+    """A value as TOML (JSON's strings, numbers and lists are TOML too)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def platform_table(cls: type[Adapter[Any]]) -> list[str]:
-    """A commented ``[platforms.<name>]`` table with the platform's non-secret settings."""
-    model = cls.settings_model
-    secret = set(model.secret_fields())
-    lines = [f"# [platforms.{cls.name}]"]
-    for name, info in model.model_fields.items():
-        if name in secret or name == "base_url" or name in model.required_for_push:
-            continue
-        value = toml_value(info.get_default(call_default_factory=True))
-        if value is not None:
-            lines.append(f"# {name} = {value}")
-    return lines
+def platform_tables(chosen: Sequence[str] | None) -> list[str]:
+    """The folders' commented ``[platforms.<name>]`` tables, for the chosen platforms only."""
+    from syndicate.folders import starter_tables
+
+    blocks = [block.strip("\n") for block in starter_tables().split("\n\n") if block.strip()]
+    if chosen is not None:
+        wanted = {f"# [platforms.{name}]" for name in chosen}
+        blocks = [block for block in blocks if block.splitlines()[0].strip() in wanted]
+    return blocks
 
 
 def top_settings(since: str, chosen: Sequence[str] | None) -> list[str]:
@@ -101,7 +105,6 @@ def top_settings(since: str, chosen: Sequence[str] | None) -> list[str]:
 
 
 def starter_config(since: str, chosen: Sequence[str] | None) -> str:
-    available = registry.available()
     parts = [
         "# syndicate's settings for this site. Secrets never go here: they go in .env.",
         *top_settings(since, chosen),
@@ -111,8 +114,9 @@ def starter_config(since: str, chosen: Sequence[str] | None) -> str:
         '# drop = [".donate-button", "#comments"]',
         '# footer = "Originally published at {canonical_url}"',
     ]
-    for name in chosen if chosen is not None else list(available):
-        parts += ["", *platform_table(available[name])]
+    parts += ["", "# Per platform: enabled, drop, replace, footer and the platform's own settings."]
+    for block in platform_tables(chosen):
+        parts += ["", block]
     return "\n".join(parts) + "\n"
 
 
@@ -174,7 +178,7 @@ def init_site(site_dir: Path, platforms: list[str] | None, *, ask: bool | None =
         config_path.write_text(starter_config(date.today().isoformat(), chosen), encoding="utf-8")
         out.print(f"wrote {config_path}")
     names = chosen if chosen is not None else known
-    for name, text in ((ENV_EXAMPLE_NAME, env_text(known)), (ENV_NAME, env_text(names))):
+    for name, text in ((ENV_EXAMPLE_NAME, env_text(known)), (ENV_NAME, env_text(names, blank=True))):
         path = root / name
         if not path.exists():
             path.write_text(text, encoding="utf-8")

@@ -17,8 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from adapters.wordpress.fake import FakeWordPress
-from syndicate.sandbox.credentials import WORDPRESS_APP_PASSWORD, WORDPRESS_USER
+from adapters.wordpress.fake import WORDPRESS_APP_PASSWORD, WORDPRESS_USER, FakeWordPress
 from tests.realwp import RealWordPress
 
 PNG = base64.b64decode(

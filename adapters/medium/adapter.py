@@ -32,6 +32,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -75,6 +76,14 @@ class MediumAdapter(Adapter[MediumSettings]):
         tags=TagRules(max_count=3, max_length=25),
         can_update=False, can_find=False, max_concurrency=1, daily_cap=10,
         cannot_update_reason="Medium cannot update a post (its API has no edit)",
+    )
+    about = About(
+        title="Medium",
+        posted="the whole article, title on top, canonical URL, first 3 tags",
+        format="Markdown (or HTML)",
+        limits="3 tags of ≤ 25 chars; title ≤ 100; ~10 posts / 24 h",
+        update="**no** (create only: a changed post is `blocked`)",
+        after_timeout="cannot look: `uncertain` → `syndicate resolve`",
     )
 
     def __init__(self, settings: MediumSettings) -> None:

@@ -33,6 +33,7 @@ from pydantic import SecretStr
 
 from adapters.telegram.telegraph import PAGE_URL, telegraph_call, with_page
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -43,7 +44,7 @@ from syndicate.adapter import (
     RequestSpec,
     Unit,
 )
-from syndicate.dialects.telegram import escape, fit_telegram, split_messages, to_telegram_html
+from syndicate.dialects.telegram import escape, fit_telegram, plain, split_messages, to_telegram_html
 from syndicate.dialects.telegraph import to_nodes
 from syndicate.errors import AuthFailed, RateLimited, Rejected
 from syndicate.http import json_or_none, raise_for_status, send
@@ -72,8 +73,8 @@ class TelegramAdapter(Adapter[TelegramSettings]):
     capabilities = Capabilities(
         dialect=Dialect.TELEGRAM_HTML,
         limits=(
-            Limit("text", TEXT_LIMIT, Unit.CODEPOINTS),
-            Limit("caption", CAPTION_LIMIT, Unit.CODEPOINTS),
+            Limit("messages[].params.text", TEXT_LIMIT, Unit.CODEPOINTS),
+            Limit("messages[].params.caption", CAPTION_LIMIT, Unit.CODEPOINTS),
         ),
         can_update=True,
         can_find=False,
@@ -81,6 +82,21 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         min_interval=1.0,
         max_per_minute=20,
     )
+    about = About(
+        title="Telegram",
+        posted="`link`: title, summary, link (cover photo + caption); `full`: the whole post in "
+               "several messages; `telegraph`: a Telegraph page + a link",
+        format="Telegram's HTML subset",
+        limits="4096 per message, 1024 per caption (code points after parsing); "
+               "~1 message/s per chat",
+        update="yes (edit text / caption)",
+        after_timeout="cannot look: `uncertain` → `syndicate resolve`",
+    )
+
+    @classmethod
+    def measured(cls, payload: Payload) -> list[tuple[Limit, str]]:
+        """Telegram counts a message after parsing its HTML: tags gone, entities decoded."""
+        return [(limit, plain(text)) for limit, text in super().measured(payload)]
 
     @property
     def chat(self) -> str:

@@ -35,6 +35,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -83,6 +84,15 @@ class WordPressAdapter(Adapter[WordPressSettings]):
     settings_model = WordPressSettings
     capabilities = Capabilities(
         dialect=Dialect.HTML, can_update=True, can_find=True, max_concurrency=2, links_back=False
+    )
+    about = About(
+        title="WordPress",
+        posted="the whole article, excerpt, tags and categories (as terms), original date, "
+               "deterministic slug, the site's own cover as featured image",
+        format="HTML",
+        limits="none",
+        update="yes, by id",
+        after_timeout="found again by slug (`status=any`)",
     )
 
     def api(self, route: str) -> str:
