@@ -75,7 +75,8 @@ def copy_blog(source: Path, into: Path) -> Path:
 
 def first_day(site: Path, *, full: bool = False, write: Callable[[str], object] = print) -> None:
     day = Replay(site, full=full, write=write)
-    posts = sum(1 for _ in (site / "_posts").rglob("*.md")) if (site / "_posts").is_dir() else 0
+    posts = sum(1 for p in site.rglob("*") if p.suffix in (".md", ".markdown")
+                and "_posts" in p.parts)
     write(f"# First day on a copy of {site.name} ({posts} posts), no accounts, no network")
 
     done = day.run("1. Set the blog up", "init", "--site", str(site))
