@@ -243,6 +243,22 @@ def resolve(
                                       published=published, retry=retry, sandbox=sandbox))
 
 
+@app.command(epilog=examples("syndicate unpublish POST PLATFORM",
+                             "syndicate unpublish POST PLATFORM --sandbox"))
+@guarded
+def unpublish(
+    post: Annotated[str, typer.Argument(help="Post key of a post whose file is gone.")],
+    platform: Annotated[str, typer.Argument(help="Platform to delete its copy from.")],
+    site: SiteOpt = Path("."),
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="Use the built-in fakes.")] = False,
+) -> None:
+    """Delete a removed post's copy where the platform can delete (WordPress, Telegram)."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.unpublish(site, post, platform, sandbox=sandbox))
+
+
 @app.command(epilog=examples("syndicate init", "syndicate init --site my-blog -p NAME -p NAME"))
 @guarded
 def init(site: SiteOpt = Path("."), platform: PlatformOpt = None) -> None:

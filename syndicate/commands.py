@@ -140,12 +140,12 @@ def plan_result(site_dir: Path, platforms: list[str] | None, posts: list[str] | 
     return data
 
 
-def plan_counts(actions: Iterable[Mapping[str, str]]) -> dict[str, int]:
+def plan_counts(actions: Iterable[Mapping[str, str | None]]) -> dict[str, int]:
     """Counts by action, with unchanged pairs apart from other skips."""
     counts: dict[str, int] = {}
     for action in actions:
         unchanged = action["action"] == "skip" and action["reason"] == "unchanged"
-        kind = "unchanged" if unchanged else action["action"]
+        kind = "unchanged" if unchanged else str(action["action"])
         counts[kind] = counts.get(kind, 0) + 1
     return dict(sorted(counts.items(), key=lambda item: (item[0] == "unchanged", item[0])))
 
@@ -331,6 +331,41 @@ def resolve(site_dir: Path, key: str | None, platform: str | None, *,
         except ValueError as exc:
             report.console(stderr=True).print(str(exc))
             return 2
+    return 0
+
+
+def unpublish(site_dir: Path, key: str, platform: str, *, sandbox: bool = False) -> int:
+    """``syndicate unpublish POST PLATFORM``: delete the copy of a post whose file is gone."""
+    import asyncio
+
+    from syndicate import report
+    from syndicate.engine import unpublish as take_down
+    from syndicate.errors import PlatformError
+    from syndicate.state import State, StateLock
+
+    run = open_run(site_dir, [platform], sandbox=sandbox, push=True)
+    err = report.console(stderr=True)
+    with StateLock(run.site.root):
+        state = State.read(run.state_path)
+        present = {s.rel_path for s in run.site.discover()}
+        state.claim_site(run.site.base_url, run.site.kind, present)
+        adapter = run.adapters[platform]
+        state.bind(platform, adapter.account())
+        entry = state.get(key, platform)
+        if entry is not None and (entry.source or key) in present:
+            err.print(f"{key} still has its file: delete it (or set 'published: false') first, "
+                      "or the next push publishes it again")
+            return 2
+        try:
+            gone = asyncio.run(take_down(adapter, state, key,
+                                         transport=run.transports.get(platform)))
+        except ValueError as exc:
+            err.print(str(exc))
+            return 2
+        except PlatformError as exc:
+            err.print(f"{platform}: {exc}")
+            return 1
+    report.console().print(f"unpublished {key} from {platform} ({gone.url or gone.remote_id})")
     return 0
 
 

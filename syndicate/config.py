@@ -35,6 +35,9 @@ class SiteOverrides(BaseModel):
     excerpt_separator: str | None = None
     language: str | None = None
     author: str | None = None
+    render: str = Field(default="builtin", pattern="^(builtin|generator)$")
+    """Who renders post bodies: syndicate's own renderer, or the site's Jekyll/Hugo
+    (``syndicate.render``); ``syndicate init`` picks one."""
 
 
 class Parts(BaseModel):

@@ -176,6 +176,9 @@ def init_site(site_dir: Path, platforms: list[str] | None, *, ask: bool | None =
     config_path = root / CONFIG_NAME
     if not config_path.exists():
         config_path.write_text(starter_config(date.today().isoformat(), chosen), encoding="utf-8")
+        from syndicate.render.generator import record_render_choice
+
+        record_render_choice(config_path)  # which renderer builds post bodies (a setting)
         out.print(f"wrote {config_path}")
     names = chosen if chosen is not None else known
     for name, text in ((ENV_EXAMPLE_NAME, env_text(known)), (ENV_NAME, env_text(names, blank=True))):

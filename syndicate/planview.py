@@ -28,5 +28,8 @@ def show_plan(data: dict[str, Any], *, json_out: bool, show_all: bool = False) -
         if rows:
             report.table("plan", ["post", "platform", "action", "why"], rows)
         out.print(report.counts_line(data.get("summary", {}), label="plan"))
+        renderers = sorted({str(a["renderer"]) for a in actions if a.get("renderer")})
+        if renderers:
+            out.print(f"Post bodies rendered by: {', '.join(renderers)}.")
         report.print_errors(data["errors"])
     return 1 if data["errors"] else 0

@@ -85,6 +85,8 @@ class Post:
     turns_at: datetime | None = None
     """The next moment ``hold`` changes by the clock alone (a future date, Hugo's publishDate
     or expiryDate): a remembered plan is stale from then on."""
+    renderer: str = "builtin"
+    """Which renderer made ``html``: "builtin" or "generator" (``[site] render``)."""
 
     @cached_property
     def markdown(self) -> str:

@@ -34,6 +34,7 @@ class PreviewItem:
             "platform": self.platform,
             "title": self.post.title,
             "canonical_url": self.post.canonical_url,
+            "renderer": self.post.renderer,
             "requests": [r.as_json() for r in self.requests],
             "warnings": self.warnings(),
         }

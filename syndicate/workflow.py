@@ -191,7 +191,8 @@ def secret_env_names() -> list[str]:
 
 
 SANDBOX_DIR = "sandbox"
-"""Inside the state folder: the sandbox's own state file and what its fakes hold."""
+"""Inside the state folder: the sandbox's own state file and what its fakes hold (the
+same name as ``syndicate.state.SANDBOX_DIR``, which this module does not import eagerly)."""
 
 
 @dataclass
@@ -215,17 +216,17 @@ def sandbox_overrides(env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
     overrides: dict[str, dict[str, Any]] = {}
     for name, value in env.items():
         platform, _, setting = name.removeprefix("SYNDICATE_").partition("__")
+        if not setting:  # SYNDICATE_SANDBOX itself: a marker, no platform's setting
+            continue
         overrides.setdefault(platform.lower(), {})[setting.lower()] = value
     return overrides
 
 
 def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
     """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
-    from syndicate.layout import STATE_DIR, STATE_NAME
+    from syndicate.state import state_file
 
-    if sandbox:
-        return site_root / STATE_DIR / SANDBOX_DIR / STATE_NAME
-    return site_root / STATE_DIR / STATE_NAME
+    return state_file(site_root, sandbox=sandbox)
 
 
 def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool,

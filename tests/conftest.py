@@ -29,7 +29,8 @@ def configured(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     port nothing listens on: plans list every platform, and nothing can be sent by accident."""
     from syndicate.sandbox.server import Sandbox
 
-    env = Sandbox(None).settings_env("http://127.0.0.1:9")
+    env = {name: value for name, value in Sandbox(None).settings_env("http://127.0.0.1:9").items()
+           if "__" in name}  # platform settings only, not the SYNDICATE_SANDBOX marker
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env

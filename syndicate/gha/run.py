@@ -240,9 +240,9 @@ def repo_top(root: Path) -> Path | None:
 
 
 def state_file(root: Path, sandbox: bool) -> Path:
-    from syndicate.workflow import state_path_of
+    from syndicate import state
 
-    return state_path_of(root, sandbox=sandbox)
+    return state.state_file(root, sandbox=sandbox)
 
 
 def save_state(root: Path, env: GitHubEnv, *, sandbox: bool) -> CommitResult:

@@ -84,7 +84,8 @@ def clean(html: str, page_url: str, site_url: str) -> tuple[BeautifulSoup, str |
         if tag.name == "img" and tag.get("srcset"):
             del tag["srcset"]
     for tag in reversed([tag for tag in tags if tag.name in BLOCKS]):
-        if not decomposed(tag) and is_empty_widget(tag):
+        # Inside <pre>, an "empty" span is a highlighted blank line, not a widget.
+        if not decomposed(tag) and is_empty_widget(tag) and tag.find_parent("pre") is None:
             tag.decompose()
     first = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "img"
                   and node.get("src") is not None), None)

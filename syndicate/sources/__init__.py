@@ -16,7 +16,17 @@ __all__ = ["Site", "SourceFile", "open_site"]
 
 
 def open_site(root: Path, config: SyndicateConfig | None = None) -> Site:
-    """The site at ``root``; raises ConfigError if it cannot be used."""
+    """The site at ``root``; raises ConfigError if it cannot be used (including
+    ``render = "generator"`` with the generator missing: never a silent fallback)."""
+    site = detect_site(root, config)
+    if site.config.site.render == "generator":
+        from syndicate.render.generator import require_generator
+
+        require_generator(site)
+    return site
+
+
+def detect_site(root: Path, config: SyndicateConfig | None = None) -> Site:
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"no such folder: {root}", key="--site")
