@@ -13,8 +13,8 @@ are not ``test_*.py``). Allowed, and why:
   defined it (Telegram's HTML subset, Telegraph's node tree) and any adapter may use it;
   likewise a dialect's own name (``Dialect.TELEGRAM_HTML``) is a format's name wherever
   it appears, so the Dialect values are taken out of every token before matching.
-- ``tests/realwp.py``: the harness that starts one platform's real server
-  (``tests/servers/wordpress.sh``) for that platform's own tests.
+- ``tests/realwp.py``, ``tests/realghost.py``: the harnesses that start one platform's
+  real server (``tests/servers/wordpress.sh``, ``ghost.sh``) for that platform's own tests.
 - Not scanned: each platform's tests (``tests/test_<platform>_*.py`` test that platform),
   ``bench/`` (measurements of particular platforms' paths), and files that are data or
   generated: ``pyproject.toml``'s entry points (the one line a platform adds),
@@ -34,7 +34,7 @@ from syndicate.adapter import Dialect
 from syndicate.registry import available
 from tests.conftest import ROOT
 
-ALLOWED = ("syndicate/dialects/", "tests/realwp.py")
+ALLOWED = ("syndicate/dialects/", "tests/realwp.py", "tests/realghost.py")
 WORD = re.compile(r"[a-z0-9]+")
 DIALECTS = sorted((d.value for d in Dialect), key=len, reverse=True)  # telegram_html before html
 
