@@ -14,7 +14,7 @@ import time
 from common import cores, spread
 from corpus import build_site, example_blog
 
-from syndicate.commands import build_previews
+from syndicate.previews import build_previews
 
 CPU_SECONDS: list[float] = []
 """Processor time of each pass: on a machine shared with other work the wall clock measures
@@ -53,7 +53,7 @@ def main(posts: int = 1000, runs: int = 5, profile: bool = False) -> dict[str, f
         ex_count, _ex_payloads, ex_elapsed = one_pass(example_blog())
         example_rates.append(ex_count / ex_elapsed)
     print(f"## cold dry run, one core pinned, {cores()}")
-    print("  in-process syndicate.commands.build_previews (= syndicate preview --json minus printing)")
+    print("  in-process syndicate.previews.build_previews (= syndicate preview --json minus printing)")
     print(f"  mixed corpus {posts} posts x 3 platforms ({payloads} payloads), posts/s: {spread(rates)} "
           f"(target >= 300: {'MET' if min(rates) >= 300 else 'NOT MET'})")
     print(f"  same, posts per processor-second (unaffected by other load): {spread(cpu_rates)}")

@@ -66,7 +66,8 @@ def site_with_state(count: int, *, name: str | None = None) -> Path:
         build_site(site, count)
     state.unlink(missing_ok=True)  # stale (e.g. adapter settings changed): record it again
     subprocess.run([SYNDICATE, "init", "--site", str(site)], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                   env={**os.environ, **sandbox_env()})
     marker.write_text("ok", encoding="utf-8")
     return site
 
@@ -80,11 +81,12 @@ def is_warm(site: Path) -> bool:
     import json
 
     out = subprocess.run([SYNDICATE, "plan", "--site", str(site), "--json"], check=False,
-                         capture_output=True, text=True)
+                         capture_output=True, text=True, env={**os.environ, **sandbox_env()})
     if out.returncode != 0:
         return False
     actions = json.loads(out.stdout)["actions"]
-    return all(a["action"] == "skip" and a["reason"] == "unchanged" for a in actions)
+    return bool(actions) and all(a["action"] == "skip" and a["reason"] == "unchanged"
+                                 for a in actions)
 
 
 def sandbox_env(base: str = "http://127.0.0.1:9") -> dict[str, str]:

@@ -23,12 +23,11 @@ from common import WORK, cores, spread
 from corpus import build_site
 
 from syndicate import planner
-from syndicate.commands import sandbox_overrides
 from syndicate.engine import Engine
 from syndicate.sandbox.server import Sandbox
 from syndicate.sources import open_site
 from syndicate.state import State
-from syndicate.workflow import config_fingerprint, load_adapters
+from syndicate.workflow import config_fingerprint, load_adapters, sandbox_overrides
 
 LATENCY = 0.05
 

@@ -127,6 +127,10 @@ class Capabilities:
     daily_cap: int | None = None
     """Creates allowed per rolling 24 hours (Medium: 10)."""
     cannot_update_reason: str = "the platform cannot update a post"
+    links_back: bool = True
+    """The payload names the original post in a field of its own (a canonical URL, a link
+    message). False for full-text copies with no such field (WordPress): those get the
+    "Originally published at" footer by default (see ``workflow.LINK_BACK``)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec
+from typing import Annotated, NoReturn, ParamSpec, TextIO
 
 import typer
 
@@ -21,15 +21,41 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals could hold tokens
     add_completion=False,
+    rich_markup_mode=None,  # plain help: fast, and flags print without a "<bool>" placeholder
 )
 
-SiteOpt = Annotated[Path, typer.Option("--site", help="The blog folder.", show_default=True)]
-PlatformOpt = Annotated[
-    list[str] | None, typer.Option("--platform", "-p", help="Only this platform (repeatable).")]
-PostOpt = Annotated[
-    list[str] | None, typer.Option("--post", help="Only this post: key or path (repeatable).")]
+SiteOpt = Annotated[Path, typer.Option("--site", help="The blog folder.", show_default=True,
+                                       metavar="DIR")]
+PlatformOpt = Annotated[list[str] | None, typer.Option(
+    "--platform", "-p", help="Only this platform (repeatable; any case).", metavar="NAME")]
+PostOpt = Annotated[list[str] | None, typer.Option(
+    "--post", help="Only this post: its key, path, Hugo bundle folder or exact title (repeatable).",
+    metavar="POST")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output on stdout.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Log each request and retry.")]
+AllOpt = Annotated[bool, typer.Option("--all", help="Also show what is unchanged.")]
+SandboxOpt = Annotated[bool, typer.Option(
+    "--sandbox", help="Use built-in fakes of every platform and their own state (no accounts).")]
+
+
+def examples(*lines: str) -> str:
+    """An epilog of example command lines, kept as written (\b stops click re-wrapping)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from syndicate import __version__
+
+        typer.echo(f"syndicate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", callback=show_version,
+        is_eager=True)] = False) -> None:
+    """Cross-post a static blog to Medium, WordPress, Telegram and more — never twice."""
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -39,13 +65,35 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+class CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is now, so lines land above a live progress bar."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+class Readable(logging.Formatter):
+    """syndicate's own lines as plain sentences ("telegram: waiting 38 s ..."); others keep
+    their level and logger name."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name.startswith("syndicate") and record.levelno < logging.ERROR:
+            return record.getMessage()
+        return f"{record.levelname} {record.name}: {record.getMessage()}"
+
+
 def setup_logging(verbose: bool) -> None:
     """Logs go to stderr, through the secret mask; httpx's request lines only with -v."""
     from syndicate.redact import RedactingFilter
 
-    handler = logging.StreamHandler(sys.stderr)
+    handler = CurrentStderr()
     handler.addFilter(RedactingFilter())
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(Readable())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO if verbose else logging.WARNING)
@@ -76,46 +124,63 @@ def guarded(func: Callable[P, None]) -> Callable[P, None]:
     return wrapper
 
 
-@app.command()
+@app.command(epilog=examples(
+    "syndicate preview --site my-blog",
+    "syndicate preview --post _posts/2024-05-01-hello.md",
+    "syndicate preview --all --html /tmp/blog-preview --open"))
 @guarded
 def preview(
     site: SiteOpt = Path("."),
     platform: PlatformOpt = None,
     post: PostOpt = None,
     json_out: JsonOpt = False,
-    html: Annotated[Path | None, typer.Option("--html", help="Write a browsable preview site here.")] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Also write a browsable preview site into this folder.", metavar="DIR")] = None,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the --html preview.")] = False,
+    show_all: Annotated[bool, typer.Option(
+        "--all", help="Every post, not only those a push would send.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Let --html write into a folder that holds other files.")] = False,
 ) -> None:
-    """Show, for each post and platform, the exact requests a push would send (offline)."""
+    """Show, for each post a push would send, the exact requests per platform (offline)."""
     from syndicate import commands
 
     setup_logging(False)
     code = commands.preview(site, platform, post, json_out=json_out, html_dir=html,
-                            open_browser=open_browser)
+                            open_browser=open_browser, show_all=show_all, force=force)
     raise typer.Exit(code)
 
 
-@app.command()
+@app.command(epilog=examples(
+    "syndicate plan --site my-blog",
+    "syndicate plan --sandbox --all",
+    "syndicate plan --post 'Exact title of a post' --json"))
 @guarded
 def plan(site: SiteOpt = Path("."), platform: PlatformOpt = None, post: PostOpt = None,
-         json_out: JsonOpt = False) -> None:
+         json_out: JsonOpt = False, sandbox: SandboxOpt = False, show_all: AllOpt = False) -> None:
     """List what a push would do: create, update, skip (why), blocked (why), reconcile, uncertain."""
     from syndicate import commands
 
     setup_logging(False)
-    raise typer.Exit(commands.plan(site, platform, post, json_out=json_out))
+    raise typer.Exit(commands.plan(site, platform, post, json_out=json_out, sandbox=sandbox,
+                                   show_all=show_all))
 
 
-@app.command()
+@app.command(epilog=examples(
+    "syndicate push --sandbox --site examples/blog",
+    "syndicate push --dry-run",
+    "syndicate push --yes   # a site with no syndicate.toml, sending every post on purpose"))
 @guarded
 def push(
     site: SiteOpt = Path("."),
     platform: PlatformOpt = None,
     post: PostOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and preview; send nothing.")] = False,
-    sandbox: Annotated[bool, typer.Option(
-        "--sandbox", help="Publish to built-in fakes of every platform (no accounts needed).")] = False,
+    sandbox: SandboxOpt = False,
+    yes: Annotated[bool, typer.Option(
+        "--yes", help="Send even many posts from a site with no syndicate.toml.")] = False,
     json_out: JsonOpt = False,
+    show_all: AllOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Publish every new or changed post to every configured platform, with retries."""
@@ -123,24 +188,32 @@ def push(
 
     setup_logging(verbose)
     raise typer.Exit(commands.push(site, platform, post, dry_run=dry_run, sandbox=sandbox,
-                                   json_out=json_out))
+                                   json_out=json_out, yes=yes, show_all=show_all))
 
 
-@app.command()
+@app.command(epilog=examples(
+    "syndicate status",
+    "syndicate status --failed",
+    "syndicate status --sandbox --json"))
 @guarded
-def status(site: SiteOpt = Path("."), json_out: JsonOpt = False,
+def status(site: SiteOpt = Path("."), platform: PlatformOpt = None, json_out: JsonOpt = False,
+           failed: Annotated[bool, typer.Option(
+               "--failed", help="Only entries that failed, or are pending or uncertain.")] = False,
            sandbox: Annotated[bool, typer.Option("--sandbox", help="The sandbox's state.")] = False) -> None:
     """What is published where, with URLs, from the state file."""
     from syndicate import commands
 
     setup_logging(False)
-    raise typer.Exit(commands.status(site, json_out=json_out, sandbox=sandbox))
+    raise typer.Exit(commands.status(site, json_out=json_out, sandbox=sandbox, platforms=platform,
+                                     failed_only=failed))
 
 
-@app.command()
+@app.command(epilog=examples("syndicate check", "syndicate check --site my-blog",
+                             "syndicate check --sandbox"))
 @guarded
 def check(site: SiteOpt = Path("."), platform: PlatformOpt = None,
-          sandbox: Annotated[bool, typer.Option("--sandbox")] = False) -> None:
+          sandbox: Annotated[bool, typer.Option(
+              "--sandbox", help="Check against the built-in fakes instead.")] = False) -> None:
     """Verify credentials and settings for each platform, without posting anything."""
     from syndicate import commands
 
@@ -148,14 +221,17 @@ def check(site: SiteOpt = Path("."), platform: PlatformOpt = None,
     raise typer.Exit(commands.check(site, platform, sandbox=sandbox))
 
 
-@app.command()
+@app.command(epilog=examples(
+    "syndicate resolve",
+    "syndicate resolve POST PLATFORM --published URL   # it did go out, there",
+    "syndicate resolve POST PLATFORM --retry   # it did not: send it again"))
 @guarded
 def resolve(
     site: SiteOpt = Path("."),
     post: Annotated[str | None, typer.Argument(help="Post key of an uncertain entry.")] = None,
     platform: Annotated[str | None, typer.Argument(help="Platform of that entry.")] = None,
     published: Annotated[str | None, typer.Option(
-        "--published", help="It did go out: its URL (or id) on the platform.")] = None,
+        "--published", help="It did go out: its URL (or id) on the platform.", metavar="URL")] = None,
     retry: Annotated[bool, typer.Option("--retry", help="It did not go out: send it again.")] = False,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="Settle the sandbox's entries.")] = False,
 ) -> None:
@@ -163,11 +239,12 @@ def resolve(
     from syndicate import commands
 
     setup_logging(False)
-    raise typer.Exit(commands.resolve(site, post, platform, published=published, retry=retry,
-                                      sandbox=sandbox))
+    raise typer.Exit(commands.resolve(site, post, platform.lower() if platform else None,
+                                      published=published, retry=retry, sandbox=sandbox))
 
 
-@app.command()
+@app.command(epilog=examples("syndicate unpublish POST PLATFORM",
+                             "syndicate unpublish POST PLATFORM --sandbox"))
 @guarded
 def unpublish(
     post: Annotated[str, typer.Argument(help="Post key of a post whose file is gone.")],
@@ -182,21 +259,24 @@ def unpublish(
     raise typer.Exit(commands.unpublish(site, post, platform, sandbox=sandbox))
 
 
-@app.command()
+@app.command(epilog=examples("syndicate init", "syndicate init --site my-blog -p NAME -p NAME"))
 @guarded
 def init(site: SiteOpt = Path("."), platform: PlatformOpt = None) -> None:
-    """Write a starter syndicate.toml and record every existing post as already published."""
+    """Set a blog up: syndicate.toml, .env, and every existing post recorded as already published."""
     from syndicate import commands
 
     setup_logging(False)
     raise typer.Exit(commands.init(site, platform))
 
 
-@app.command()
+@app.command(epilog=examples(
+    "syndicate sandbox",
+    "syndicate sandbox --port 0 --faults 0.2 --seed 7",
+    "eval \"$(syndicate sandbox --port 0 &)\"   # then: syndicate push"))
 @guarded
 def sandbox(
     directory: Annotated[Path, typer.Option(
-        "--dir", help="Keep what the fakes hold here.")] = Path(".syndicate-sandbox"),
+        "--dir", help="Keep what the fakes hold here.", metavar="DIR")] = Path(".syndicate/sandbox/server"),
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free).")] = 8765,
     faults: Annotated[float, typer.Option("--faults", min=0.0, max=1.0,
                                           help="Share of write requests that fail at random.")] = 0.0,
@@ -212,13 +292,15 @@ def sandbox(
                                       latency_ms=latency))
 
 
-@app.command(name="ci")
+@app.command(name="ci", epilog=examples("syndicate ci", "syndicate ci --dry-run",
+                                        "syndicate ci --no-commit-state"))
 @guarded
 def ci_command(
     site: SiteOpt = Path("."),
     platform: PlatformOpt = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run")] = False,
-    commit_state: Annotated[bool, typer.Option("--commit-state/--no-commit-state")] = True,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Plan and summarise; send nothing.")] = False,
+    commit_state: Annotated[bool, typer.Option(
+        "--commit-state/--no-commit-state", help="Commit the state file back to the branch.")] = True,
     sandbox: Annotated[bool, typer.Option("--sandbox", help="For tests: use the built-in fakes.")] = False,
 ) -> None:
     """Run inside GitHub Actions: decide from the event what to do, summarise, commit the state."""

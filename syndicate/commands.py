@@ -7,87 +7,35 @@ same functions the terminal does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from syndicate.adapter import Payload, RequestSpec
-from syndicate.errors import SourceError
+from syndicate.errors import SourceError, SyndicateError
 from syndicate.jsonout import emit_json
-from syndicate.post import Post
-from syndicate.postfilter import matching, require_matched
+from syndicate.previews import build_previews
+from syndicate.progress import Lines, Watcher
 from syndicate.redact import redact
+from syndicate.workflow import Run, open_run, state_path_of
+
+if TYPE_CHECKING:
+    from syndicate.engine import Outcome
 
 
-@dataclass(frozen=True)
-class PreviewItem:
-    """One post on one platform, as a push would send it."""
-
-    post: Post
-    platform: str
-    payload: Payload
-    requests: list[RequestSpec]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "post": self.post.key,
-            "platform": self.platform,
-            "title": self.post.title,
-            "canonical_url": self.post.canonical_url,
-            "renderer": self.post.renderer,
-            "requests": [r.as_json() for r in self.requests],
-            "warnings": [*(str(n) for n in self.post.notices), *self.payload.notices],
-        }
-
-
-def build_previews(
-    site_dir: Path, platforms: list[str] | None, posts: list[str] | None
-) -> tuple[list[PreviewItem], list[Post], list[SourceError]]:
-    """Every (post, platform) payload and its requests; held posts and read errors apart."""
-    from syndicate.sources import open_site
-    from syndicate.workflow import load_adapters, payload_for, select_platforms
-
-    site = open_site(site_dir)
-    names = select_platforms(site.config, platforms, preview=True)
-    adapters = load_adapters(site.root, site.config, names)
-    items: list[PreviewItem] = []
-    held: list[Post] = []
-    errors: list[SourceError] = []
-    matched: set[str] = set()
-    for source in site.discover():
-        try:
-            post = site.read(source)
-        except SourceError as exc:
-            hits = matching(source.rel_path, None, posts or (), site.root)
-            matched |= hits
-            if not posts or hits:
-                errors.append(exc)
-            continue
-        hits = matching(source.rel_path, post.key, posts or (), site.root)
-        matched |= hits
-        if posts and not hits:
-            continue
-        if post.hold:
-            held.append(post)
-            continue
-        for name, adapter in adapters.items():
-            if not post.options.allows(name):
-                continue
-            payload = payload_for(adapter, post, site.config)
-            items.append(PreviewItem(post, name, payload, adapter.requests(payload)))
-    require_matched(posts, matched)
-    return items, held, errors
+FLOOD_LIMIT = 5
+"""On a site with no syndicate.toml, a push creating more than this many posts needs --yes."""
 
 
 def planned_actions(site_dir: Path, platforms: list[str] | None) -> dict[tuple[str, str], tuple[str, str]]:
-    """What a push would do per (post, platform), from the state file, for the preview site."""
+    """What a push would do per (post, platform), from the state file, for the previews."""
     from syndicate import planner
     from syndicate.state import State
 
     run = open_run(site_dir, platforms, sandbox=False, push=False)
     actions, _errors = planner.plan(run.site, run.adapters, State.read(run.state_path),
                                     run.site.config, run.fingerprints)
-    return {(a.key, a.platform): (a.kind, a.reason) for a in actions}
+    return {(a.key, a.platform): (str(a.kind), a.reason) for a in actions}
 
 
 def preview(
@@ -98,21 +46,36 @@ def preview(
     json_out: bool,
     html_dir: Path | None = None,
     open_browser: bool = False,
+    show_all: bool = False,
+    force: bool = False,
 ) -> int:
+    """Without ``--post`` or ``--all``, only the posts a push would send are shown."""
     from syndicate import report
-    from syndicate.errors import ConfigError
+    from syndicate.planner import WRITES
+    from syndicate.preview_site import claim_folder
 
-    if html_dir is not None and html_dir.exists() and not html_dir.is_dir():
-        raise ConfigError(f"{html_dir} is a file; give a folder for the preview site", key="--html")
+    if html_dir is not None:
+        claim_folder(html_dir, force=force)
     items, held, errors = build_previews(site_dir, platforms, posts)
-    if json_out:
-        emit_json([item.as_json() for item in items])
+    actions = planned_actions(site_dir, platforms)
+    if not (posts or show_all):
+        wanted = {item.post.key for item in items
+                  if actions.get((item.post.key, item.platform), ("create", ""))[0] in WRITES}
+        hidden = len({item.post.key for item in items} - wanted)
+        items = [item for item in items if item.post.key in wanted]
     else:
-        report.print_preview(items, held)
+        hidden = 0
+    if json_out:
+        emit_json([{**item.as_json(), **dict(zip(("action", "reason"), actions.get(
+            (item.post.key, item.platform), ("create", "")), strict=True))} for item in items])
+    else:
+        report.print_preview(items, held, actions)
+        note = f"; {hidden} post(s) with nothing to send are hidden (--all shows them)" if hidden else ""
+        report.console().print(f"preview: {len({i.post.key for i in items})} post(s), "
+                               f"{len(items)} post × platform payload(s){note}")
     if html_dir is not None:
         from syndicate.preview_site import write_preview_site
 
-        actions = planned_actions(site_dir, platforms)
         index = write_preview_site(items, held, errors, html_dir, actions=actions)
         report.console(stderr=True).print(f"preview site written to {index}")
         if open_browser:
@@ -123,82 +86,36 @@ def preview(
     return 1 if errors else 0
 
 
-from syndicate.state import SANDBOX_DIR  # noqa: E402 - the sandbox folder in .syndicate
-
-STARTER_CONFIG = """\
-# syndicate's settings for this site. Secrets never go here: see .env.example.
-# Posts dated before this are never sent (a first run must not flood your followers).
-since = {since}
-# At most this many creates and updates per run.
-max_per_run = 20
-
-[parts]
-# CSS selectors of site-only parts to drop before a post leaves the site, e.g.:
-# drop = [".donate-button", "#comments"]
-# footer = "Originally published at {{canonical_url}}"
-
-# Per platform: enabled, drop, replace, footer and the platform's own settings.
-"""
-
-
-@dataclass
-class Run:
-    """Everything one command needs about the site and its platforms."""
-
-    site: Any
-    adapters: dict[str, Any]
-    fingerprints: dict[str, str]
-    state_path: Path
-    transports: dict[str, Any]
-    sandbox: Any = None
-
-
-def sandbox_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """``SYNDICATE_<PLATFORM>__<FIELD>=value`` lines → per-platform settings overrides."""
-    overrides: dict[str, dict[str, Any]] = {}
-    for name, value in env.items():
-        platform, _, field = name.removeprefix("SYNDICATE_").partition("__")
-        if not field:  # SYNDICATE_SANDBOX itself: a marker, no platform's setting
-            continue
-        overrides.setdefault(platform.lower(), {})[field.lower()] = value
-    return overrides
-
-
-def open_run(site_dir: Path, platforms: list[str] | None, *, sandbox: bool, push: bool) -> Run:
-    """Site, adapters with their settings, and (with ``sandbox``) in-process fakes of every platform."""
-    from syndicate.layout import STATE_DIR
-    from syndicate.sources import open_site
-    from syndicate.workflow import config_fingerprint, load_adapters, require_credentials, select_platforms
-
-    site = open_site(site_dir)
-    names = select_platforms(site.config, platforms)
-    state_path = state_path_of(site.root, sandbox=sandbox)
-    transports: dict[str, Any] = {}
-    box = None
-    overrides = None
-    if sandbox:
-        from syndicate.sandbox.server import Sandbox
-
-        box = Sandbox(site.root / STATE_DIR / SANDBOX_DIR / "fakes")
-        overrides = sandbox_overrides(box.settings_env("http://sandbox.invalid"))
-        transports = {name: box.transport() for name in names}
-    adapters = load_adapters(site.root, site.config, names, overrides=overrides)
-    if push:
-        adapters = require_credentials(adapters, explicit=bool(platforms))
-    fingerprints = {name: config_fingerprint(a, site.config) for name, a in adapters.items()}
-    return Run(site, adapters, fingerprints, state_path, transports, box)
-
-
 def plan(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
-         json_out: bool, sandbox: bool = False) -> int:
+         json_out: bool, sandbox: bool = False, show_all: bool = False) -> int:
     from syndicate.planview import show_plan
 
-    return show_plan(plan_result(site_dir, platforms, posts, sandbox=sandbox), json_out=json_out)
+    return show_plan(plan_result(site_dir, platforms, posts, sandbox=sandbox), json_out=json_out,
+                     show_all=show_all)
+
+
+def first_run_notes(run: Run, state_exists: bool) -> list[str]:
+    """What a user about to flood their followers, or to push nowhere, must read first."""
+    from syndicate.config import CONFIG_NAME
+
+    notes = []
+    if not (run.site.root / CONFIG_NAME).is_file() and not state_exists:
+        notes.append(f"no {CONFIG_NAME} and no state yet: run 'syndicate init' first, so the "
+                     "posts already on your blog are recorded as a baseline instead of sent")
+    notes += [f"{name}: not configured; set {', '.join(missing)}"
+              for name, missing in run.unconfigured.items()]
+    if not run.adapters:
+        notes.append("no platform is set up yet: fill in .env (see .env.example), or see what "
+                     "the sandbox would get with --sandbox")
+    return notes
 
 
 def plan_result(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
                 sandbox: bool = False) -> dict[str, Any]:
-    """The plan's JSON form; a whole-site plan is also remembered for the quick path (planmemo)."""
+    """The plan's JSON form; a whole-site plan is also remembered for the quick path (planmemo).
+
+    Only platforms that can push are planned: a plan never lists what a push will not do.
+    """
     from syndicate import planmemo, planner
     from syndicate.state import State
     from syndicate.workflow import secret_env_names
@@ -207,11 +124,14 @@ def plan_result(site_dir: Path, platforms: list[str] | None, posts: list[str] | 
     before = None
     if posts is None and not sandbox and Path(root).is_dir():
         before = planmemo.fingerprint(root, platforms or [], secret_env_names())
-    run = open_run(site_dir, platforms, sandbox=sandbox, push=False)
+    run = open_run(site_dir, platforms, sandbox=sandbox, push=False, ready_only=True)
     digests: dict[str, str] = {}
     actions, errors = planner.plan(run.site, run.adapters, State.read(run.state_path),
                                    run.site.config, run.fingerprints, only=posts, digests=digests)
-    shown = {"actions": [a.as_json() for a in actions], "errors": [str(e) for e in errors]}
+    shown = {"actions": [a.as_json() for a in actions], "errors": [str(e) for e in errors],
+             "summary": plan_counts(a.as_json() for a in actions),
+             "unconfigured": run.unconfigured,
+             "notes": first_run_notes(run, run.state_path.exists())}
     data: dict[str, Any] = json.loads(redact(json.dumps(shown, ensure_ascii=False)))
     if before is not None:
         due = min((a.post.turns_at.timestamp() for a in actions
@@ -220,125 +140,170 @@ def plan_result(site_dir: Path, platforms: list[str] | None, posts: list[str] | 
     return data
 
 
+def plan_counts(actions: Iterable[Mapping[str, str | None]]) -> dict[str, int]:
+    """Counts by action, with unchanged pairs apart from other skips."""
+    counts: dict[str, int] = {}
+    for action in actions:
+        unchanged = action["action"] == "skip" and action["reason"] == "unchanged"
+        kind = "unchanged" if unchanged else str(action["action"])
+        counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (item[0] == "unchanged", item[0])))
+
+
 def push(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
-         dry_run: bool, sandbox: bool, json_out: bool) -> int:
+         dry_run: bool, sandbox: bool, json_out: bool, yes: bool = False,
+         show_all: bool = False) -> int:
     """Plan, then send what the plan says; the exit code says whether anything failed."""
-    outcomes, errors = push_outcomes(site_dir, platforms, posts, dry_run=dry_run, sandbox=sandbox,
-                                     json_out=json_out)
     from syndicate import report
+    from syndicate.engine import TROUBLE
+    from syndicate.progress import watcher
 
+    live = watcher(quiet=json_out or dry_run)
+    pushed = push_run(site_dir, platforms, posts, dry_run=dry_run, sandbox=sandbox, yes=yes,
+                      watch=live)
+    outcomes, errors = pushed.outcomes, pushed.errors
     if json_out:
-        emit_json({"results": [o.as_json() for o in outcomes], "errors": [str(e) for e in errors]})
+        emit_json({"results": [{**o.as_json(), "action": pushed.planned.get((o.key, o.platform), "")}
+                               for o in outcomes],
+                   "errors": [str(e) for e in errors],
+                   "summary": report.outcome_counts(outcomes),
+                   "unconfigured": pushed.unconfigured,
+                   "interrupted": pushed.interrupted})
     else:
-        report.print_outcomes(outcomes, dry_run=dry_run)
-        report.print_errors(errors)
-    failed = any(o.outcome in ("failed", "uncertain") for o in outcomes)
-    if not dry_run and not sandbox:
-        refresh_plan_memo(site_dir)
-    return 1 if failed or errors else 0
+        report.print_outcomes(outcomes, dry_run=dry_run, show_all=show_all,
+                              table_too=dry_run or not isinstance(live, Lines) or show_all)
+        report.print_errors([*errors, *(f"{name}: not configured, nothing sent; set {', '.join(m)}"
+                                        for name, m in pushed.unconfigured.items())])
+    if pushed.interrupted:
+        report.console(stderr=True).print(
+            "interrupted: what went out is recorded; the next push settles any post that was "
+            "being sent (it looks the post up first, or asks you with 'syndicate resolve')")
+        return 130
+    failed = any(o.outcome in TROUBLE for o in outcomes)
+    return 1 if failed or errors or pushed.unconfigured else 0
 
 
-def refresh_plan_memo(site_dir: Path) -> None:
-    """After a command wrote the state, remember what a bare ``syndicate plan`` now shows, so
-    the next one is quick (planmemo). Best effort: a failure here only costs speed later."""
-    from syndicate import planmemo
-    from syndicate.errors import SyndicateError
-
-    if planmemo.recall(str(Path(site_dir).resolve()), []) is None:
-        try:
-            plan_result(site_dir, None, None)
-        except (SyndicateError, OSError):  # the push itself went through; say nothing
-            pass
+@dataclass
+class Pushed:
+    outcomes: list[Outcome]
+    errors: list[SourceError]
+    planned: dict[tuple[str, str], str] = field(default_factory=dict)
+    unconfigured: dict[str, list[str]] = field(default_factory=dict)
+    interrupted: bool = False
 
 
 def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
                   dry_run: bool, sandbox: bool, json_out: bool = True,
-                  only_sources: set[str] | None = None) -> tuple[list[Any], list[SourceError]]:
+                  only_sources: set[str] | None = None) -> tuple[list[Outcome], list[SourceError]]:
+    """Outcomes and unreadable posts of a push, shown nowhere (the Action's summary uses them)."""
+    from syndicate.progress import watcher
+
+    pushed = push_run(site_dir, platforms, posts, dry_run=dry_run, sandbox=sandbox, yes=False,
+                      watch=watcher(quiet=json_out), only_sources=only_sources)
+    return pushed.outcomes, pushed.errors
+
+
+def push_run(site_dir: Path, platforms: list[str] | None, posts: list[str] | None, *,
+             dry_run: bool, sandbox: bool, yes: bool, watch: Watcher,
+             only_sources: set[str] | None = None) -> Pushed:
     import asyncio
 
-    from syndicate import planner, report
-    from syndicate.engine import Engine, Outcome
+    from syndicate import planner
+    from syndicate.config import CONFIG_NAME
+    from syndicate.engine import Engine, Outcome, would
+    from syndicate.errors import ConfigError
     from syndicate.state import State, StateLock
+    from syndicate.workflow import SETUP_HINT
 
     run = open_run(site_dir, platforms, sandbox=sandbox, push=True)
+    if not run.adapters:
+        problems = [f"{name}: set {', '.join(missing)}" for name, missing in run.unconfigured.items()]
+        raise ConfigError("no platform is set up" + (f" ({'; '.join(problems)})" if problems else "")
+                          + f"; {SETUP_HINT}")
     with StateLock(run.site.root):
         state = State.read(run.state_path)
         actions, errors = planner.plan(run.site, run.adapters, state, run.site.config,
                                        run.fingerprints, only=posts)
         if only_sources is not None:
             actions = [a for a in actions if a.source in only_sources or a.kind == "skip"]
+        planned = {(a.key, a.platform): str(a.kind) for a in actions}
+        creates = sum(1 for a in actions if a.kind == "create")
+        if (creates > FLOOD_LIMIT and not (yes or dry_run or sandbox)
+                and not (run.site.root / CONFIG_NAME).is_file()):
+            raise ConfigError(
+                f"this push would create {creates} posts (post × platform) on a site with no "
+                f"{CONFIG_NAME}, and your followers would get all of them at once; run "
+                "'syndicate init' first (records the posts already there as a baseline and "
+                "writes syndicate.toml), or 'syndicate push --yes' if you really mean to send them all")
         if dry_run:
-            return [Outcome(a.key, a.platform, f"would {a.kind}" if a.kind in planner.WRITES else a.kind,
-                            a.title, reason=a.reason) for a in actions], errors
-        live = report.console(stderr=True)
+            return Pushed([Outcome(a.key, a.platform, would(a), a.title, reason=a.reason)
+                           for a in actions], errors, planned, run.unconfigured)
+        seen: list[Outcome] = []
 
         def show(outcome: Outcome) -> None:
-            if not json_out and outcome.outcome not in ("skipped",):
-                live.print(report.outcome_line(outcome))
+            seen.append(outcome)
+            watch.outcome(outcome, wrote=planned.get((outcome.key, outcome.platform)) in planner.WRITES)
 
+        totals: dict[str, int] = {}
+        for action in actions:
+            if action.kind in planner.WRITES:
+                totals[action.platform] = totals.get(action.platform, 0) + 1
         engine = Engine(run.adapters, state, transports=run.transports, on_outcome=show)
-        outcomes = asyncio.run(engine.run(actions))
-    return outcomes, errors
+        watch.start(totals)
+        try:
+            outcomes = asyncio.run(engine.run(actions))
+        except KeyboardInterrupt:  # what went out is in the state file; say what it was
+            return Pushed(seen, errors, planned, run.unconfigured, interrupted=True)
+        finally:
+            watch.stop()
+    return Pushed(outcomes, errors, planned, run.unconfigured)
 
 
-def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
-    """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
-    from syndicate.state import state_file
-
-    return state_file(site_root, sandbox=sandbox)
-
-
-def status(site_dir: Path, *, json_out: bool, sandbox: bool = False) -> int:
+def status(site_dir: Path, *, json_out: bool, sandbox: bool = False,
+           platforms: list[str] | None = None, failed_only: bool = False) -> int:
+    """What the state file says is where, and what the next push would do with each."""
     from syndicate import report
     from syndicate.sources import open_site
     from syndicate.state import State
+    from syndicate.workflow import select_platforms
 
     site = open_site(site_dir)
     state = State.read(state_path_of(site.root, sandbox=sandbox))
-    rows = [(key, name, entry.status, entry.url or entry.remote_id or "", entry.last_error or "")
-            for key, name, entry in state.entries()]
+    names = set(select_platforms(site.config, platforms)) if platforms else None
+    trouble = ("failed", "uncertain", "pending")
+    entries = [(key, name, entry) for key, name, entry in state.entries()
+               if (names is None or name in names) and (not failed_only or entry.status in trouble)]
+    planned: dict[tuple[str, str], tuple[str, str]] = {}
+    if json_out and not sandbox:
+        try:
+            planned = planned_actions(site.root, platforms)
+        except SyndicateError:  # status still shows the record when the site cannot be planned
+            pass
+    counts: dict[str, int] = {}
+    for _key, _name, entry in entries:
+        counts[entry.status] = counts.get(entry.status, 0) + 1
     if json_out:
-        emit_json({"entries": [dict(zip(("post", "platform", "status", "url", "error"), row, strict=True))
-                               for row in rows]})
+        emit_json({"entries": [{"post": key, "platform": name, "status": entry.status,
+                                "url": entry.url or entry.remote_id or "",
+                                "error": entry.last_error or "",
+                                "action": planned.get((key, name), ("", ""))[0]}
+                               for key, name, entry in entries],
+                   "summary": counts})
     else:
-        report.table("status", ["post", "platform", "status", "where", "last error"], rows)
+        if entries:
+            report.table("status", ["post", "platform", "status", "where", "last error"],
+                         [(key, name, entry.status, entry.url or entry.remote_id or "",
+                           entry.last_error or "") for key, name, entry in entries])
+        posts = len({key for key, _name, _entry in entries})
+        line = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing recorded yet"
+        report.console().print(f"status: {posts} post(s); {line}")
     return 0
 
 
-def init(site_dir: Path, platforms: list[str] | None) -> int:
-    """Starter syndicate.toml, and every existing post recorded as a baseline."""
-    from datetime import date
+def init(site_dir: Path, platforms: list[str] | None, *, ask: bool | None = None) -> int:
+    from syndicate.initsite import init_site
 
-    from syndicate import planner, report
-    from syndicate.config import CONFIG_NAME
-    from syndicate.errors import ConfigError
-    from syndicate.state import State, StateLock
-
-    if not Path(site_dir).is_dir():  # before writing anything into it
-        raise ConfigError(f"no such folder: {site_dir}", key="--site")
-    config_path = Path(site_dir) / CONFIG_NAME
-    out = report.console()
-    if not config_path.exists():
-        from syndicate.folders import starter_tables
-
-        starter = STARTER_CONFIG.format(since=date.today().isoformat()) + starter_tables()
-        config_path.write_text(starter, encoding="utf-8")
-        from syndicate.render.generator import record_render_choice
-
-        record_render_choice(config_path)
-        out.print(f"wrote {config_path}")
-    run = open_run(site_dir, platforms, sandbox=False, push=False)
-    with StateLock(run.site.root):
-        state = State.read(run.state_path)
-        actions, errors = planner.plan(run.site, run.adapters, state, run.site.config.model_copy(
-            update={"since": None, "max_per_run": None}), run.fingerprints)
-        count = planner.baseline(actions, state)
-        state.save()
-    refresh_plan_memo(site_dir)
-    out.print(f"recorded {count} post × platform pair(s) as already published (baseline) in "
-              f"{run.state_path.relative_to(run.site.root)}; commit it with your site")
-    report.print_errors(errors)
-    return 1 if errors else 0
+    return init_site(site_dir, platforms, ask=ask)
 
 
 def resolve(site_dir: Path, key: str | None, platform: str | None, *,
@@ -405,6 +370,7 @@ def unpublish(site_dir: Path, key: str, platform: str, *, sandbox: bool = False)
 
 
 def check(site_dir: Path, platforms: list[str] | None, *, sandbox: bool) -> int:
+    """Exit 1 when any platform meant to be used fails its check or lacks settings."""
     import asyncio
 
     from syndicate import report
@@ -419,8 +385,12 @@ def check(site_dir: Path, platforms: list[str] | None, *, sandbox: bool) -> int:
         nonlocal bad
         adapter = run.adapters[name]
         missing = adapter.settings.missing()
+        if name in run.unused:
+            rows.append((name, "off", f"nothing set; to use it set {', '.join(missing)}"))
+            return
         if missing:
-            rows.append((name, "not configured", "set " + ", ".join(missing)))
+            bad = True
+            rows.append((name, "NOT CONFIGURED", "set " + ", ".join(missing)))
             return
         async with build_client(adapter.base_url, transport=run.transports.get(name)) as client:
             try:
@@ -435,6 +405,9 @@ def check(site_dir: Path, platforms: list[str] | None, *, sandbox: bool) -> int:
 
     asyncio.run(all_checks())
     report.table("check", ["platform", "result", "detail"], rows)
+    if not bad and len(run.unused) == len(run.adapters):
+        bad = True
+        report.console().print("no platform is set up yet: fill in .env (see .env.example)")
     return 1 if bad else 0
 
 

@@ -109,6 +109,10 @@ def describe(exc: ValidationError) -> str:
     problems = []
     for error in exc.errors(include_url=False, include_input=False):
         where = ".".join(str(p) for p in error["loc"])
+        if error["type"] == "extra_forbidden" and len(error["loc"]) == 1:
+            known = ", ".join(name for name in SyndicateConfig.model_fields)
+            problems.append(f"unknown key '{where}'; known keys: {known}")
+            continue
         what = error["msg"].removeprefix("Value error, ")
         problems.append(what if what.startswith(where + ".") else f"{where}: {what}")
     return "; ".join(problems)

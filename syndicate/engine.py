@@ -19,16 +19,25 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 import httpx
 from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_before_delay
 
 from syndicate.adapter import Adapter, Attempt, RemoteRef
-from syndicate.errors import Ambiguous, AuthFailed, PlatformError, RateLimited, Rejected, Transient
+from syndicate.errors import (
+    Ambiguous,
+    AuthFailed,
+    PlatformError,
+    RateLimited,
+    Rejected,
+    Transient,
+    Unreachable,
+)
 from syndicate.http import build_client
 from syndicate.pacing import LEAVING, PacedTransport
-from syndicate.planner import Action
+from syndicate.planner import WRITES, Action, Kind
 from syndicate.state import IN_FLIGHT, Entry, State, post_fingerprint
 
 log = logging.getLogger("syndicate.engine")
@@ -46,12 +55,39 @@ class RetryPolicy:
     """A rate limit asking for longer than this ends the post's run (Medium: hours)."""
 
 
+class Result(StrEnum):
+    """What became of one post on one platform in a run (or would, in a dry run)."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    RECONCILED = "reconciled"
+    SKIPPED = "skipped"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    WOULD_CREATE = "would create"
+    WOULD_UPDATE = "would update"
+    WOULD_RECONCILE = "would reconcile"
+
+
+SENT = frozenset({Result.CREATED, Result.UPDATED, Result.RECONCILED})
+TROUBLE = frozenset({Result.FAILED, Result.UNCERTAIN})
+"""Results that make a run's exit code 1."""
+
+
+def would(action: Action) -> Result:
+    """A dry run's word for an action: "would create" for a write, else what the plan says."""
+    if action.kind in WRITES:
+        return Result(f"would {action.kind}")
+    return {Kind.SKIP: Result.SKIPPED, Kind.BLOCKED: Result.BLOCKED,
+            Kind.UNCERTAIN: Result.UNCERTAIN}[action.kind]
+
+
 @dataclass(frozen=True)
 class Outcome:
     key: str
     platform: str
-    outcome: str
-    """created, updated, reconciled, skipped, blocked, failed, uncertain."""
+    outcome: Result
     title: str = ""
     remote_id: str | None = None
     url: str | None = None
@@ -89,7 +125,7 @@ class Engine:
         def decide(state: RetryCallState) -> bool:
             error = state.outcome.exception() if state.outcome else None
             if isinstance(error, RateLimited) and (error.retry_after or 0) > self.policy.longest_wait:
-                log.warning("%s %s: rate limited for %.0f s; giving up for this run",
+                log.warning("%s: %s: rate limited for %.0f s; giving up for this run",
                             action.platform, action.key, error.retry_after or 0)
                 return False
             return isinstance(error, Transient)
@@ -99,7 +135,7 @@ class Engine:
         def before_sleep(state: RetryCallState) -> None:
             error = state.outcome.exception() if state.outcome else None
             wait = state.next_action.sleep if state.next_action else 0
-            log.warning("%s %s: attempt %d failed (%s); retrying in %.1f s", action.platform,
+            log.warning("%s: %s: try %d failed (%s); trying again in %.0f s", action.platform,
                         action.key, state.attempt_number, error, wait)
 
         retrying = AsyncRetrying(
@@ -152,7 +188,7 @@ class Engine:
                 self.state.put(action.key, action.platform, entry)
                 if save:
                     self.state.save()
-        kind = {"skip": "skipped", "blocked": "blocked", "uncertain": "uncertain"}[action.kind]
+        kind = would(action)
         entry = self.state.get(action.key, action.platform)
         return self.emit(Outcome(action.key, action.platform, kind, action.title,
                                  entry.remote_id if entry else None, entry.url if entry else None,
@@ -164,7 +200,7 @@ class Engine:
         caps = adapter.capabilities
         inner = self.transports.get(platform) or httpx.AsyncHTTPTransport(retries=0)
         transport = PacedTransport(inner, caps.min_interval, per_minute=caps.max_per_minute,
-                                    sleep=self.sleep)
+                                    sleep=self.sleep, name=platform)
         gate = asyncio.Semaphore(max(1, caps.max_concurrency))
         async with build_client(adapter.base_url, transport=transport) as client:
             async def one(action: Action) -> Outcome:
@@ -175,12 +211,12 @@ class Engine:
     async def execute(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
         platform = action.platform
         if platform in self.stopped:
-            return self.emit(Outcome(action.key, platform, "failed", action.title,
+            return self.emit(Outcome(action.key, platform, Result.FAILED, action.title,
                                      error=f"not sent: {self.stopped[platform]}"))
         caps = adapter.capabilities
         if action.kind in ("create", "reconcile") and caps.daily_cap is not None:
             if self.daily_count(platform) >= caps.daily_cap:
-                return self.emit(Outcome(action.key, platform, "skipped", action.title,
+                return self.emit(Outcome(action.key, platform, Result.SKIPPED, action.title,
                                          reason=f"daily cap of {caps.daily_cap} reached; next run"))
         try:
             if action.kind == "reconcile":
@@ -188,7 +224,9 @@ class Engine:
             if action.kind == "update":
                 return await self.update(client, adapter, action)
             return await self.create(client, adapter, action)
-        except AuthFailed as exc:
+        except (AuthFailed, Unreachable) as exc:
+            # Refused credentials or a dead host: every other post would fail the same way
+            # (after its own retries), so this run sends nothing more there.
             self.stopped[platform] = str(exc)
             return self.fail(action, exc)
         except (Rejected, Transient) as exc:
@@ -207,7 +245,7 @@ class Engine:
             entry.last_error = str(error)
             self.state.put(action.key, action.platform, entry)
         self.state.save()
-        return self.emit(Outcome(action.key, action.platform, "failed", action.title,
+        return self.emit(Outcome(action.key, action.platform, Result.FAILED, action.title,
                                  entry.remote_id, entry.url, error=str(error)))
 
     def recorder(self, action: Action, entry: Entry) -> Callable[[Mapping[str, Any]], None]:
@@ -218,7 +256,7 @@ class Engine:
             self.state.save()
         return record
 
-    def published(self, action: Action, entry: Entry, ref: RemoteRef, kind: str) -> Outcome:
+    def published(self, action: Action, entry: Entry, ref: RemoteRef, kind: Result) -> Outcome:
         assert action.payload is not None
         entry.status = "published"
         entry.remote_id, entry.url, entry.extra = ref.id, ref.url, dict(ref.extra)
@@ -264,11 +302,11 @@ class Engine:
             entry.last_error = str(exc)
             self.state.put(action.key, action.platform, entry)
             self.state.save()
-            return self.emit(Outcome(action.key, action.platform, "uncertain", action.title,
+            return self.emit(Outcome(action.key, action.platform, Result.UNCERTAIN, action.title,
                                      error=str(exc)))
         finally:
             LEAVING.reset(token)
-        return self.published(action, entry, ref, "created")
+        return self.published(action, entry, ref, Result.CREATED)
 
     async def update(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
         assert action.payload is not None
@@ -286,7 +324,7 @@ class Engine:
                 raise Transient(action.platform, str(exc)) from None
 
         new_ref = await self.retrying(call, action)
-        return self.published(action, entry, new_ref, "updated")
+        return self.published(action, entry, new_ref, Result.UPDATED)
 
     async def reconcile(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
         assert action.payload is not None
@@ -298,14 +336,14 @@ class Engine:
             entry.status, entry.last_error = "uncertain", str(exc)
             self.state.put(action.key, action.platform, entry)
             self.state.save()
-            return self.emit(Outcome(action.key, action.platform, "uncertain", action.title,
+            return self.emit(Outcome(action.key, action.platform, Result.UNCERTAIN, action.title,
                                      error=str(exc)))
         if found is None:
             log.info("%s %s: not found after an interrupted create; creating it", action.platform,
                      action.key)
             return await self.create(client, adapter, action)
         entry = self.state.get(action.key, action.platform) or Entry(status="pending")
-        return self.published(action, entry, found, "reconciled")
+        return self.published(action, entry, found, Result.RECONCILED)
 
 
 def resolve(state: State, key: str, platform: str, *, published: str | None, retry: bool) -> Entry:

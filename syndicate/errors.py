@@ -77,6 +77,11 @@ class Transient(PlatformError):
     """Worth retrying: the server failed or nothing reached it."""
 
 
+class Unreachable(Transient):
+    """Nothing reached the platform (connection refused, DNS, connect timeout): the next
+    post to the same host would only wait out the same failure, so a run stops there."""
+
+
 class RateLimited(Transient):
     """The platform asked us to slow down; wait ``retry_after`` seconds (None: unknown)."""
 

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from syndicate import __version__
-from syndicate.errors import Ambiguous, AuthFailed, RateLimited, Rejected, Transient
+from syndicate.errors import Ambiguous, AuthFailed, RateLimited, Rejected, Transient, Unreachable
 
 USER_AGENT = f"syndicate/{__version__} (+https://github.com/syndicate-bot/syndicate)"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -86,7 +86,8 @@ async def send(
     try:
         return await client.request(method, url, **kwargs)
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-        raise Transient(platform, f"could not connect: {type(exc).__name__}") from None
+        host = client.base_url.join(url).netloc.decode("ascii", "replace") or url
+        raise Unreachable(platform, f"could not connect to {host} ({type(exc).__name__})") from None
     except (httpx.ReadTimeout, httpx.WriteTimeout, httpx.RemoteProtocolError, httpx.ReadError,
             httpx.WriteError) as exc:
         if write:

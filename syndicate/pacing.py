@@ -8,6 +8,7 @@ the adapter is written.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -18,7 +19,9 @@ import httpx
 from syndicate.http import WRITE_METHODS
 
 Sleep = Callable[[float], Awaitable[None]]
-
+log = logging.getLogger("syndicate.pacing")
+SAY_WAITS_FROM = 3.0
+"""Waits this long or longer are announced: a silent minute looks like a hang."""
 
 WINDOW = 60.0
 LEAVING: ContextVar[Callable[[httpx.Request], None] | None] = ContextVar("leaving", default=None)
@@ -36,8 +39,10 @@ class PacedTransport(httpx.AsyncBaseTransport):
     """
 
     def __init__(self, inner: httpx.AsyncBaseTransport, min_interval: float, *, per_minute: int = 0,
-                 clock: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep) -> None:
+                 clock: Callable[[], float] = time.monotonic, sleep: Sleep = asyncio.sleep,
+                 name: str = "") -> None:
         self.inner = inner
+        self.name = name
         self.min_interval = min_interval
         self.per_minute = per_minute
         self.clock = clock
@@ -52,9 +57,14 @@ class PacedTransport(httpx.AsyncBaseTransport):
         if (self.min_interval > 0 or self.per_minute > 0) and request.method in WRITE_METHODS:
             async with self.lock:
                 wait = self.next_write - self.clock()
+                why = f"one write every {self.min_interval:g} s"
                 if self.per_minute > 0 and len(self.recent) >= self.per_minute:
-                    wait = max(wait, self.recent[0] + WINDOW - self.clock())
+                    window_wait = self.recent[0] + WINDOW - self.clock()
+                    if window_wait > wait:
+                        wait, why = window_wait, f"{self.per_minute} writes a minute"
                 if wait > 0:
+                    if wait >= SAY_WAITS_FROM:
+                        log.warning("%s: waiting %.0f s (%s)", self.name or "platform", wait, why)
                     await self.sleep(wait)
                 now = self.clock()
                 self.next_write = now + self.min_interval

@@ -28,7 +28,7 @@ from syndicate import __version__
 from syndicate.layout import CACHE_DIR, IGNORED_DIRS, MEMO_SWITCH_ENV, STATE_DIR, STATE_NAME
 
 MEMO_NAME = "plan.json"
-MEMO_FORMAT = 1
+MEMO_FORMAT = 2
 ENV_PREFIX = "SYNDICATE_"
 CONFIG_SUFFIXES = (".toml", ".yml", ".yaml", ".json")
 ACTION_FIELDS = ("post", "platform", "action", "reason", "title", "renderer")
@@ -81,12 +81,14 @@ def file_digest(path: str) -> str:
 
 
 def without_secret_lines(text: bytes, secret_names: frozenset[str]) -> bytes:
-    """A ``.env`` file minus the lines that set a secret (secrets never shape a plan)."""
+    """A ``.env`` file with each secret's value replaced by whether it is set."""
     kept = []
     for line in text.splitlines():
-        name = line.strip().removeprefix(b"export ").split(b"=", 1)[0].strip()
-        if name.decode("utf-8", "replace").upper() not in secret_names:
+        name, _eq, value = line.strip().removeprefix(b"export ").partition(b"=")
+        if name.strip().decode("utf-8", "replace").upper() not in secret_names:
             kept.append(line)
+        else:  # only whether it is set: that decides if its platform is planned
+            kept.append(name.strip() + (b"=<set>" if value.strip(b" '\"") else b"="))
     return b"\n".join(kept)
 
 
@@ -120,6 +122,8 @@ def inputs_key(root: str, platforms: Sequence[str], secret_names: Iterable[str])
         upper = name.upper()
         if upper.startswith(ENV_PREFIX) and upper not in secrets and upper != MEMO_SWITCH_ENV:
             feed(f"env:{name}", os.environ[name].encode("utf-8", "surrogateescape"))
+        elif upper in secrets:  # whether a secret is set decides if its platform is planned
+            feed(f"set:{upper}", b"1" if os.environ[name] else b"0")
     config_files = sorted(
         entry.name for entry in os.scandir(root)
         if entry.is_file() and (entry.name == ".env" or entry.name.endswith(CONFIG_SUFFIXES)))
@@ -171,7 +175,8 @@ def remember(root: str, platforms: Sequence[str], before: Fingerprint, result: M
         memo = {"format": MEMO_FORMAT, "version": __version__, "key": before.key,
                 "secret_names": list(before.secret_names), "folders": before.scan.folders,
                 "digests": dict(digests), "due": due, "errors": result["errors"],
-                "actions": [[a[field] for field in ACTION_FIELDS] for a in result["actions"]]}
+                "actions": [[a[field] for field in ACTION_FIELDS] for a in result["actions"]],
+                "rest": {k: v for k, v in result.items() if k not in ("actions", "errors")}}
         write_atomically(memo_path(root), json.dumps(memo, ensure_ascii=False))
     except OSError:
         return False
@@ -215,6 +220,6 @@ def recall(root: str, platforms: Sequence[str]) -> dict[str, Any] | None:
             if file_digest(os.path.join(root, rel)) != digest:
                 return None
         return {"actions": [dict(zip(ACTION_FIELDS, row, strict=True)) for row in memo["actions"]],
-                "errors": memo["errors"]}
+                "errors": memo["errors"], **memo["rest"]}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

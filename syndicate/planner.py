@@ -9,26 +9,39 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from syndicate.adapter import Adapter, Payload
 from syndicate.config import SyndicateConfig
 from syndicate.errors import SourceError
 from syndicate.post import Post
-from syndicate.postfilter import matching, require_matched
+from syndicate.postfilter import matching, maybe_titles, require_matched
 from syndicate.sources import Site, SourceFile
 from syndicate.sources.site import unexpected
 from syndicate.state import DONE, Entry, State, post_fingerprint
 
 AnyAdapter = Adapter[Any]
-WRITES = frozenset({"create", "update", "reconcile"})
+
+
+class Kind(StrEnum):
+    """What a push does with one post on one platform."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    RECONCILE = "reconcile"
+    """Look for the copy an interrupted create may have made, then create if there is none."""
+    SKIP = "skip"
+    BLOCKED = "blocked"
+    UNCERTAIN = "uncertain"
+
+
+WRITES = frozenset({Kind.CREATE, Kind.UPDATE, Kind.RECONCILE})
 
 
 @dataclass(frozen=True)
 class Action:
-    kind: str
-    """create, update, reconcile, skip, blocked, uncertain."""
+    kind: Kind
     key: str
     platform: str
     source: str
@@ -47,27 +60,30 @@ class Action:
                 "renderer": self.post.renderer if self.post is not None else None}
 
 
-def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[str, str, bool]:
-    """(kind, reason, refresh) for a readable, publishable post."""
+def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter,
+           source_hash: str = "") -> tuple[Kind, str, bool]:
+    """(kind, reason, refresh) for a readable, publishable post (``source_hash``: its file's)."""
     caps = adapter.capabilities
     if entry is None or entry.status == "failed":
-        return "create", "new" if entry is None else "earlier attempt failed", False
+        return Kind.CREATE, "new" if entry is None else "earlier attempt failed", False
     if entry.status == "pending":
         if not entry.in_flight:
-            return "create", "resuming an interrupted create (nothing was in flight)", False
+            return Kind.CREATE, "resuming an interrupted create (nothing was in flight)", False
         if caps.can_find:
-            return "reconcile", "an earlier create may have gone out; looking it up first", False
-        return "uncertain", ("an earlier create may have gone out and this platform cannot be "
+            return Kind.RECONCILE, "an earlier create may have gone out; looking it up first", False
+        return Kind.UNCERTAIN, ("an earlier create may have gone out and this platform cannot be "
                              "searched; run 'syndicate resolve'"), False
     if entry.status == "uncertain":
-        return "uncertain", "waiting for 'syndicate resolve'", False
+        return Kind.UNCERTAIN, "waiting for 'syndicate resolve'", False
     if entry.payload_hash == payload.digest:
-        return "skip", "unchanged", True
+        return Kind.SKIP, "unchanged", True
     if entry.status == "baseline":
-        return "skip", "existed before syndicate (baseline); edits are not sent", True
+        if source_hash and entry.source_hash == source_hash:  # only the settings moved
+            return Kind.SKIP, "unchanged", True
+        return Kind.SKIP, "existed before syndicate (baseline); edits are not sent", True
     if caps.can_update and entry.remote_id:
-        return "update", "changed", False
-    return "blocked", caps.cannot_update_reason, False
+        return Kind.UPDATE, "changed", False
+    return Kind.BLOCKED, caps.cannot_update_reason, False
 
 
 def plan(
@@ -78,18 +94,14 @@ def plan(
     fingerprints: Mapping[str, str],
     *,
     only: list[str] | None = None,
-    today: date | None = None,
     digests: dict[str, str] | None = None,
 ) -> tuple[list[Action], list[SourceError]]:
     """Every (post, platform) decision, oldest posts first, and the posts that could not be read.
 
     ``digests``, if given, receives the hash of every post file considered.
     """
-    from syndicate.workflow import payload_for
-
     actions: list[Action] = []
     errors: list[SourceError] = []
-    del today
     sources = site.discover()
     present = {s.rel_path for s in sources}
     state.claim_site(site.base_url, site.kind, present)  # refuses another site's state file
@@ -102,6 +114,8 @@ def plan(
         if only:
             key_hits = {k for k, _ in state.by_source(source.rel_path).values()}
             hits = matching(source.rel_path, None, only, site.root) | (key_hits & set(only))
+            if not hits and maybe_titles(only):
+                hits = titled(site, source, only)
             matched |= hits
             if not hits:
                 continue
@@ -116,7 +130,7 @@ def plan(
                 key, entry = hit
                 if (entry.status in DONE and entry.source_hash == digest
                         and entry.config_hash == fingerprints[name]):
-                    actions.append(Action("skip", key, name, source.rel_path, "unchanged"))
+                    actions.append(Action(Kind.SKIP, key, name, source.rel_path, "unchanged"))
                     continue
             pending_platforms.append(name)
         if not pending_platforms:
@@ -128,7 +142,7 @@ def plan(
                 renamed_from = vanished.get(digest) or (None if post.key != source.rel_path else
                                                         gone.get(fingerprint_of(post)))
             actions.extend(plan_post(post, source, digest, pending_platforms, adapters, state,
-                                     config, fingerprints, payload_for, renamed_from))
+                                     config, fingerprints, renamed_from))
         except SourceError as exc:
             errors.append(exc)
         except Exception as exc:  # noqa: BLE001 - one post's failure is never the run's
@@ -138,6 +152,15 @@ def plan(
         actions.extend(removed(state, present, adapters, actions))
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors
+
+
+def titled(site: Site, source: SourceFile, wanted: list[str]) -> set[str]:
+    """The ``--post`` values equal to this post's title (an unreadable post has none)."""
+    try:
+        title = site.read(source).title
+    except SourceError:
+        return set()
+    return {item for item in wanted if item == title}
 
 
 def removed(state: State, present: set[str], adapters: Mapping[str, AnyAdapter],
@@ -152,7 +175,7 @@ def removed(state: State, present: set[str], adapters: Mapping[str, AnyAdapter],
                 and key not in explained and entry.status in DONE):
             hint = (f"; 'syndicate unpublish {key} {name}' deletes it there"
                     if type(adapters[name]).can_unpublish() else "")
-            rows.append(Action("skip", key, name, entry.source,
+            rows.append(Action(Kind.SKIP, key, name, entry.source,
                                f"source removed; the copies stay{hint}"))
     return rows
 
@@ -184,11 +207,12 @@ def vanished_by_hash(state: State, present: set[str]) -> dict[str, str]:
 
 def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
               adapters: Mapping[str, AnyAdapter], state: State, config: SyndicateConfig,
-              fingerprints: Mapping[str, str], payload_for: object,
-              renamed_from: str | None = None) -> list[Action]:
+              fingerprints: Mapping[str, str], renamed_from: str | None = None) -> list[Action]:
+    from syndicate.workflow import payload_for
+
     out: list[Action] = []
     for name in names:
-        base = Action("skip", post.key, name, source.rel_path, title=post.title, post=post,
+        base = Action(Kind.SKIP, post.key, name, source.rel_path, title=post.title, post=post,
                       source_hash=digest, config_hash=fingerprints[name])
         entry = state.get(post.key, name)
         if post.hold:
@@ -200,7 +224,7 @@ def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
         former = state.get(renamed_from, name) if entry is None and renamed_from else None
         if former is not None:
             same = "the same file as" if former.source_hash == digest else "the same title and date as"
-            out.append(replace(base, kind="blocked", reason=(
+            out.append(replace(base, kind=Kind.BLOCKED, reason=(
                 f"{same} '{renamed_from}', which is gone: if it was renamed, add "
                 f"'syndicate: {{key: \"{renamed_from}\"}}' to its front matter (or, if it has a "
                 f"'syndicate:' block already, the line 'key: \"{renamed_from}\"' inside it) so "
@@ -210,8 +234,8 @@ def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
         if entry is None and config.since and post.date.date() < config.since:
             out.append(replace(base, reason=f"dated before 'since' ({config.since})"))
             continue
-        payload = payload_for(adapters[name], post, config)  # type: ignore[operator]
-        kind, reason, refresh = decide(entry, payload, adapters[name])
+        payload = payload_for(adapters[name], post, config)
+        kind, reason, refresh = decide(entry, payload, adapters[name], digest)
         out.append(replace(base, kind=kind, reason=reason, payload=payload, refresh=refresh))
     return out
 
@@ -227,9 +251,9 @@ def order_and_cap(actions: list[Action], max_per_run: int | None) -> list[Action
     used = 0
     capped = []
     for action in ordered:
-        if action.kind in ("create", "update"):
+        if action.kind in (Kind.CREATE, Kind.UPDATE):
             if used >= max_per_run:
-                action = replace(action, kind="skip", reason=f"over max_per_run ({max_per_run})",
+                action = replace(action, kind=Kind.SKIP, reason=f"over max_per_run ({max_per_run})",
                                  refresh=False)
             else:
                 used += 1
@@ -241,7 +265,7 @@ def baseline(actions: list[Action], state: State) -> int:
     """Record every planned create as already there (``syndicate init``); returns how many."""
     count = 0
     for action in actions:
-        if action.kind == "create" and action.payload is not None:
+        if action.kind == Kind.CREATE and action.payload is not None:
             state.put(action.key, action.platform, Entry(
                 status="baseline", source=action.source, source_hash=action.source_hash,
                 config_hash=action.config_hash, payload_hash=action.payload.digest))

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-UNCHANGED = "unchanged"
 
+def show_plan(data: dict[str, Any], *, json_out: bool, show_all: bool = False) -> int:
+    """Print the plan's JSON form (``--json``) or what will happen, then a one-line summary.
 
-def show_plan(data: dict[str, Any], *, json_out: bool) -> int:
-    """Print the plan's JSON form (``--json``) or its table; the exit code says if posts failed."""
+    Skips (unchanged, held, not for that platform) are counted, and listed only with
+    ``show_all``, except those a cap put off: those posts were meant to go out. The exit
+    code says if posts failed to read."""
     if json_out:
         from syndicate.jsonout import emit_json
 
@@ -17,14 +19,17 @@ def show_plan(data: dict[str, Any], *, json_out: bool) -> int:
     else:
         from syndicate import report
 
+        out = report.console()
+        for note in data.get("notes", ()):
+            out.print(f"[yellow]note:[/yellow] {report.safe(note)}", soft_wrap=True)
         actions = data["actions"]
-        report.table("plan", ["post", "platform", "action", "why"],
-                     [(a["title"] or a["post"], a["platform"], a["action"], a["reason"])
-                      for a in actions if a["action"] != "skip" or a["reason"] != UNCHANGED])
-        unchanged = sum(1 for a in actions if a["action"] == "skip" and a["reason"] == UNCHANGED)
-        report.console().print(f"{unchanged} post × platform pair(s) unchanged.")
+        rows = [(a["post"], a["platform"], a["action"], a["reason"]) for a in actions
+                if show_all or a["action"] != "skip" or a["reason"].startswith("over ")]
+        if rows:
+            report.table("plan", ["post", "platform", "action", "why"], rows)
+        out.print(report.counts_line(data.get("summary", {}), label="plan"))
         renderers = sorted({str(a["renderer"]) for a in actions if a.get("renderer")})
         if renderers:
-            report.console().print(f"Post bodies rendered by: {', '.join(renderers)}.")
+            out.print(f"Post bodies rendered by: {', '.join(renderers)}.")
         report.print_errors(data["errors"])
     return 1 if data["errors"] else 0

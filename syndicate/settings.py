@@ -37,7 +37,7 @@ def url_safe_token(value: SecretStr | None, name: str) -> SecretStr | None:
 class PlatformSettings(BaseSettings):
     """Base of every adapter's settings model."""
 
-    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__")
+    model_config = SettingsConfigDict(extra="ignore", env_nested_delimiter="__", env_ignore_empty=True)
     # Not "forbid": with it pydantic-settings rejects every line of a shared .env that
     # belongs to another platform. Unknown keys in syndicate.toml are caught in ``load``.
 
@@ -71,7 +71,7 @@ class PlatformSettings(BaseSettings):
         if unknown:
             raise ConfigError(
                 f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-                f"known: {', '.join(sorted(cls.model_fields))}",
+                f"known: {', '.join(sorted(set(cls.model_fields) - set(cls.secret_fields())))}",
                 source="syndicate.toml", key=f"platforms.{cls.platform_name}.{unknown[0]}")
         for secret in cls.secret_fields():
             if secret in table:

@@ -17,8 +17,9 @@ import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from syndicate.atomicfile import write_atomic
 from syndicate.errors import StateError
@@ -29,9 +30,23 @@ from syndicate.layout import STATE_NAME as STATE_NAME
 SCHEMA_VERSION = 2
 """2 adds the site the file belongs to and the account of each slot; 1 is read as is."""
 SANDBOX_DIR = "sandbox"
-Status = Literal["pending", "published", "uncertain", "failed", "baseline"]
-STATUSES: frozenset[str] = frozenset({"pending", "published", "uncertain", "failed", "baseline"})
-DONE: frozenset[str] = frozenset({"published", "baseline"})
+
+
+class Status(StrEnum):
+    """Where an entry stands; the file stores the plain strings."""
+
+    PENDING = "pending"
+    """A write was started and its result is not known yet (write-ahead)."""
+    PUBLISHED = "published"
+    UNCERTAIN = "uncertain"
+    """It may have gone out and the platform cannot be searched: a person decides."""
+    FAILED = "failed"
+    BASELINE = "baseline"
+    """Existed before syndicate (``syndicate init``): never sent."""
+
+
+STATUSES: frozenset[str] = frozenset(Status)
+DONE: frozenset[str] = frozenset({Status.PUBLISHED, Status.BASELINE})
 IN_FLIGHT = "in_flight"
 """Progress key the engine keeps: true from the moment a write leaves until its answer is
 recorded; a pending entry without a request in flight resumes by itself."""

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from syndicate import planner
-from syndicate.commands import sandbox_overrides
 from syndicate.engine import Engine
 from syndicate.sandbox.server import Sandbox
 from syndicate.sources import open_site
 from syndicate.state import State
-from syndicate.workflow import config_fingerprint, load_adapters, select_platforms
+from syndicate.workflow import config_fingerprint, load_adapters, sandbox_overrides, select_platforms
 from tests.conftest import EXAMPLE_BLOG
 from tests.sandboxing import SimClock
 

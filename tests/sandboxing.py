@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from syndicate import planner
-from syndicate.commands import sandbox_overrides
 from syndicate.engine import Engine, Outcome
 from syndicate.sandbox.faults import FaultPlan
 from syndicate.sandbox.server import Sandbox
 from syndicate.sources import open_site
 from syndicate.state import State
-from syndicate.workflow import config_fingerprint, load_adapters, select_platforms
+from syndicate.workflow import config_fingerprint, load_adapters, sandbox_overrides, select_platforms
 
 
 @dataclass

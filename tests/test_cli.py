@@ -57,7 +57,8 @@ def test_bad_posts_are_reported_and_the_others_still_previewed(example_blog: Pat
     assert "_posts/想法/2021-01-28-xiaomi.md" in keys
 
 
-def test_init_records_a_baseline_so_plan_has_nothing_new(example_blog: Path) -> None:
+def test_init_records_a_baseline_so_plan_has_nothing_new(example_blog: Path,
+                                                        configured: dict[str, str]) -> None:
     (example_blog / "syndicate.toml").unlink()
     code, out, _err = invoke("init", "--site", str(example_blog))
     assert code == 0 and "baseline" in out

@@ -37,6 +37,11 @@ def site(example_blog: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in list(os.environ):
         if name.upper().startswith("SYNDICATE_"):
             monkeypatch.delenv(name)
+    from syndicate.sandbox.server import Sandbox
+
+    for name, value in Sandbox(None).settings_env("http://127.0.0.1:9").items():
+        if "__" in name:  # every platform set up, so every platform is planned (not the
+            monkeypatch.setenv(name, value)  # SYNDICATE_SANDBOX marker: this is the real state)
     settle(example_blog)
     return example_blog
 
@@ -61,7 +66,7 @@ def test_a_remembered_plan_is_the_full_plan(site: Path) -> None:
 
 def test_the_command_prints_the_same_with_and_without_the_memo(site: Path) -> None:
     exe = Path(sys.executable).parent / "syndicate"
-    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("SYNDICATE_")}
+    env = dict(os.environ)  # the fixture set every platform up
     outputs = {}
     for label, extra in (("full", {"SYNDICATE_NO_MEMO": "1"}), ("quick", {})):
         for json_flag in ([], ["--json"]):
@@ -112,9 +117,10 @@ def test_a_config_edit_is_planned(site: Path, name: str) -> None:
 
 def test_a_state_change_is_planned(site: Path) -> None:
     full_plan(site)
-    commands.init(site, None)
+    commands.init(site, None, ask=False)
     settle(site)
-    # init remembered the plan it left behind; any later write to the state voids it
+    assert recall(site) is None, "init wrote the state: the plan before it is void"
+    full_plan(site)  # init no longer plans again on its own; the next plan is remembered
     assert recall(site) is not None
     state = site / ".syndicate" / "state.json"
     data = json.loads(state.read_text(encoding="utf-8"))

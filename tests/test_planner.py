@@ -152,10 +152,23 @@ def test_changed_baseline_post_is_not_sent(tmp_path: Path, state: State) -> None
     post = make_post()
     adapter = echo_adapter(can_update=True)
     site = FakeSite(tmp_path, [post])
+    entry = published(site, post, adapter, status="baseline", config_hash="old",
+                      payload_hash="0" * 64)
+    entry.source_hash = "an earlier version of the file"  # the post itself was edited
+    state.put("hello", "echo", entry)
+    action = one(run_plan(site, {"echo": adapter}, state))
+    assert action.kind == "skip" and "baseline" in action.reason
+
+
+def test_a_baseline_post_whose_file_is_as_recorded_is_unchanged(tmp_path: Path, state: State) -> None:
+    """Only the settings moved (a new footer): the post was not edited, so it is 'unchanged'."""
+    post = make_post()
+    adapter = echo_adapter(can_update=True)
+    site = FakeSite(tmp_path, [post])
     state.put("hello", "echo", published(site, post, adapter, status="baseline",
                                          config_hash="old", payload_hash="0" * 64))
     action = one(run_plan(site, {"echo": adapter}, state))
-    assert action.kind == "skip" and "baseline" in action.reason
+    assert (action.kind, action.reason) == ("skip", "unchanged")
 
 
 @pytest.mark.parametrize("can_find, kind", [(True, "reconcile"), (False, "uncertain")])

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from syndicate.commands import build_previews
 from syndicate.preview_site import measured, page_name
 from syndicate.preview_site.warnings import collect, image_sources
+from syndicate.previews import build_previews
 from syndicate.registry import available
 from tests.browser import dump_dom, screenshot
 from tests.conftest import EXAMPLE_BLOG, ROOT
@@ -196,3 +196,23 @@ def test_every_platform_draws_the_images_its_payload_really_holds(tmp_path: Path
     featured = section(dom, "wordpress").select_one("img.featured")
     assert featured is not None and featured["src"] == cover and featured["alt"]
     assert "no featured image" not in section(dom, "wordpress").get_text()
+
+
+def test_after_init_the_preview_site_shows_only_what_a_push_would_send(tmp_path: Path,
+                                                                      example_blog: Path) -> None:
+    from datetime import date
+
+    subprocess.run([sys.executable, "-m", "syndicate.cli", "init", "--site", str(example_blog)],
+                   check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL,
+                   env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    today = date.today().isoformat()
+    key = f"_posts/{today}-after-init.md"
+    (example_blog / key).write_text(f"---\ntitle: After init\ndate: {today}\n---\nNew.\n",
+                                    encoding="utf-8")
+    index = write_site(example_blog, tmp_path / "site")
+    dom = BeautifulSoup(dump_dom(index), "html.parser")
+    assert {a["href"] for a in dom.select("table.matrix a")} == {page_name(key)}
+    cells = [td.get_text(" ", strip=True) for td in dom.select("table.matrix tbody td")]
+    assert cells and all("create" in cell for cell in cells[1:]), cells
+    page = BeautifulSoup(dump_dom(tmp_path / "site" / page_name(key)), "html.parser")
+    assert "After init" in page.get_text()

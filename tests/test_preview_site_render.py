@@ -15,12 +15,12 @@ from adapters.telegram.view import telegraph_page
 from adapters.telegram.view import view as telegram
 from adapters.wordpress.view import view as wordpress
 from syndicate.adapter import Capabilities, Dialect, Limit, Payload, RequestSpec, Unit
-from syndicate.commands import PreviewItem
 from syndicate.post import Notice, Post
 from syndicate.preview_site import page_name, preview_markdown, write_preview_site
 from syndicate.preview_site.sanitize import BLOG, TELEGRAM_HTML, clean
 from syndicate.preview_site.views import card
 from syndicate.preview_site.warnings import collect, image_problem, truncation
+from syndicate.previews import PreviewItem
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 NO_LIMITS = Capabilities(Dialect.HTML)

@@ -87,7 +87,8 @@ def test_a_post_option_naming_a_real_post_still_works(example_blog: Path) -> Non
     ("syndicate: {enabled: maybe}", "expected true or false"),
 ])
 def test_a_bad_syndicate_block_is_that_posts_error_on_one_line(example_blog: Path, block: str,
-                                                                expected: str) -> None:
+                                                                expected: str,
+                                                                configured: dict[str, str]) -> None:
     bad = example_blog / "_posts" / "2024-01-01-a-rather-long-file-name-for-a-narrow-terminal.md"
     bad.write_text(f"---\ntitle: Bad block\n{block}\n---\nbody\n", encoding="utf-8")
     code, err = invoke("plan", "--site", str(example_blog))
@@ -97,7 +98,8 @@ def test_a_bad_syndicate_block_is_that_posts_error_on_one_line(example_blog: Pat
     assert bad.name in lines[0] and expected in lines[0] and "(field 'syndicate')" in lines[0]
 
 
-def test_enabled_no_in_the_syndicate_block_keeps_the_post_off_every_platform(example_blog: Path) -> None:
+def test_enabled_no_in_the_syndicate_block_keeps_the_post_off_every_platform(
+        example_blog: Path, configured: dict[str, str]) -> None:
     post = example_blog / "_posts" / "2024-01-01-off.md"
     post.write_text("---\ntitle: Off\nsyndicate: {enabled: \"no\"}\n---\nbody\n", encoding="utf-8")
     result = runner.invoke(app, ["plan", "--site", str(example_blog), "--json"])

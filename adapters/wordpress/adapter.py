@@ -113,7 +113,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
     name = "wordpress"
     settings_model = WordPressSettings
     capabilities = Capabilities(
-        dialect=Dialect.HTML, can_update=True, can_find=True, max_concurrency=2
+        dialect=Dialect.HTML, can_update=True, can_find=True, max_concurrency=2, links_back=False
     )
     about = About(
         title="WordPress",

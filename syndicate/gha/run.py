@@ -124,8 +124,9 @@ def push_run(root: Path, platforms: list[str] | None, env: GitHubEnv, *, dry_run
 def preview_run(root: Path, platforms: list[str] | None, *, sandbox: bool) -> CiResult:
     """Plan without credentials and send nothing: what merging this pull request would do."""
     from syndicate import planner
-    from syndicate.commands import open_run
+    from syndicate.engine import would
     from syndicate.state import State
+    from syndicate.workflow import open_run
 
     result = CiResult("pull request preview")
     run = open_run(root, platforms, sandbox=sandbox, push=False)
@@ -139,7 +140,7 @@ def preview_run(root: Path, platforms: list[str] | None, *, sandbox: bool) -> Ci
                                    run.site.config, run.fingerprints)
     seen: set[tuple[str, str]] = set()
     for action in actions:
-        kind = f"would {action.kind}" if action.kind in planner.WRITES else action.kind
+        kind = would(action)
         result.results.append({**action.as_json(), "outcome": kind})
         if kind in NOTEWORTHY:
             result.rows.append(Row(action.title or action.key, action.platform, kind,
@@ -168,8 +169,8 @@ def preview_run(root: Path, platforms: list[str] | None, *, sandbox: bool) -> Ci
 
 def preview_overview(root: Path, platforms: list[str], sources: list[str]) -> str:
     """The preview site's Markdown overview of the posts a merge would send (escaped there)."""
-    from syndicate.commands import build_previews
     from syndicate.preview_site import preview_markdown
+    from syndicate.previews import build_previews
 
     if not sources:  # build_previews reads every post when given none
         return ""
@@ -191,7 +192,7 @@ def sources_by_key(root: Path, sandbox: bool) -> dict[str, str]:
 
 def notices_of(root: Path, platforms: list[str] | None, sources: list[str]) -> list[Problem]:
     """Warnings from rendering the posts this run acted on (unknown Liquid tags, dropped parts)."""
-    from syndicate.commands import build_previews
+    from syndicate.previews import build_previews
 
     if not sources:
         return []

@@ -10,14 +10,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from syndicate.adapter import Capabilities, Limit
 from syndicate.preview_site.pages import Column, index_page, page_name, post_page
 from syndicate.preview_site.warnings import Alert, collect
 from syndicate.redact import redact
 
-__all__ = ["page_name", "preview_markdown", "write_preview_site"]
+if TYPE_CHECKING:
+    from syndicate.errors import SourceError
+    from syndicate.post import Post
+    from syndicate.previews import PreviewItem
+
+__all__ = ["claim_folder", "page_name", "preview_markdown", "write_preview_site"]
+
+MARKER = ".syndicate-preview"
+"""Written into every preview folder: a folder holding it may be written over again."""
+
+
+def claim_folder(out_dir: Path, *, force: bool = False) -> None:
+    """Refuse to write into a file, or into a folder with files syndicate did not write
+    (a blog's own index.html), unless ``force``; checked before anything is printed."""
+    from syndicate.errors import ConfigError
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"{out_dir} is a file; give a folder for the preview site", key="--html")
+    if force or not out_dir.is_dir() or (out_dir / MARKER).is_file():
+        return
+    if any(out_dir.iterdir()):
+        raise ConfigError(f"{out_dir} is not empty and holds no earlier preview, so its files "
+                          "may be your own (a blog's index.html); give an empty or new folder "
+                          "(e.g. --html /tmp/blog-preview), or add --force to write over it",
+                          key="--html")
 
 
 def capabilities(platform: str) -> Capabilities | None:
@@ -28,7 +52,7 @@ def capabilities(platform: str) -> Capabilities | None:
     return cls.capabilities if cls is not None else None
 
 
-def measured(item: Any) -> list[tuple[Limit, str]]:
+def measured(item: PreviewItem) -> list[tuple[Limit, str]]:
     """The texts the item's adapter declares limits for, as its platform counts them."""
     from syndicate.registry import available
 
@@ -40,13 +64,13 @@ Actions = Mapping[tuple[str, str], tuple[str, str]]
 """(post key, platform) → (kind, reason), from ``syndicate.planner`` when a state file exists."""
 
 
-def grouped(items: Sequence[Any], actions: Actions | None = None) -> list[tuple[Any, list[Column]]]:
+def grouped(items: Sequence[PreviewItem], actions: Actions | None = None) -> list[tuple[Post, list[Column]]]:
     """Items by post (in the order they came), each with its alerts and action worked out once.
 
     Without planner actions every item is a create: that is what a push with no state
     file would do.
     """
-    posts: dict[str, tuple[Any, list[Column]]] = {}
+    posts: dict[str, tuple[Post, list[Column]]] = {}
     for item in items:
         entry = posts.setdefault(item.post.key, (item.post, []))
         alerts = collect(item, measured(item))
@@ -58,10 +82,12 @@ def grouped(items: Sequence[Any], actions: Actions | None = None) -> list[tuple[
     return list(posts.values())
 
 
-def write_preview_site(items: Sequence[Any], held: Sequence[Any], errors: Sequence[Any],
+def write_preview_site(items: Sequence[PreviewItem], held: Sequence[Post], errors: Sequence[SourceError],
                        out_dir: Path, actions: Actions | None = None) -> Path:
     """Write the site into ``out_dir`` (created if needed) and return its index page."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).write_text("written by syndicate preview --html; safe to delete\n",
+                                  encoding="utf-8")
     posts = grouped(items, actions)
     platforms = list(dict.fromkeys(item.platform for item in items))
     for post, columns in posts:
@@ -72,7 +98,7 @@ def write_preview_site(items: Sequence[Any], held: Sequence[Any], errors: Sequen
     return index
 
 
-def preview_markdown(items: Sequence[Any], held: Sequence[Any], errors: Sequence[Any],
+def preview_markdown(items: Sequence[PreviewItem], held: Sequence[Post], errors: Sequence[SourceError],
                      actions: Actions | None = None) -> str:
     """The overview as Markdown for a GitHub job summary, every user string escaped."""
     from syndicate.gha.summary import cell

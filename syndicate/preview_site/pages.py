@@ -10,12 +10,17 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from syndicate.adapter import Capabilities
 from syndicate.preview_site.style import CSS
 from syndicate.preview_site.views import esc, platform_css, render
 from syndicate.preview_site.warnings import Alert
+
+if TYPE_CHECKING:
+    from syndicate.errors import SourceError
+    from syndicate.post import Post
+    from syndicate.previews import PreviewItem
 
 KIND_LABEL = {"truncated": "Truncated", "markup": "Removed markup", "image": "Image",
               "tags": "Tags dropped", "limit": "Over limit", "platform": "Platform",
@@ -31,8 +36,7 @@ def page_name(post_key: str) -> str:
 class Column:
     """One platform's part of a post page."""
 
-    item: Any
-    """The PreviewItem."""
+    item: PreviewItem
     alerts: list[Alert]
     action: str
 
@@ -61,7 +65,7 @@ def alerts_html(alerts: Sequence[Alert], platform: str) -> str:
             f"<h3>{plural(len(alerts), 'warning')}</h3><ul>{rows}</ul></aside>")
 
 
-def requests_html(item: Any) -> str:
+def requests_html(item: PreviewItem) -> str:
     rows = "".join(f"<li>{esc(r.method)} {esc(r.url)}</li>" for r in item.requests)
     return f'<ol class="requests" lang="en" aria-label="requests a push sends">{rows}</ol>'
 
@@ -77,7 +81,7 @@ def display(platform: str) -> str:
     return cls.described().title if cls is not None else platform
 
 
-def post_page(post: Any, columns: Sequence[Column], caps: Caps) -> str:
+def post_page(post: Post, columns: Sequence[Column], caps: Caps) -> str:
     lang = post.language or "und"
     sections = []
     for column in columns:
@@ -103,8 +107,8 @@ def post_page(post: Any, columns: Sequence[Column], caps: Caps) -> str:
     return document(f"{post.title} · syndicate preview", lang, body, css)
 
 
-def index_page(posts: Sequence[tuple[Any, Sequence[Column]]], platforms: Sequence[str],
-               held: Sequence[Any], errors: Sequence[Any]) -> str:
+def index_page(posts: Sequence[tuple[Post, Sequence[Column]]], platforms: Sequence[str],
+               held: Sequence[Post], errors: Sequence[SourceError]) -> str:
     head = "".join(f'<th scope="col">{esc(display(p))}</th>' for p in platforms)
     rows = []
     for post, columns in posts:

@@ -11,10 +11,13 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from syndicate.adapter import Limit, Unit
+
+if TYPE_CHECKING:
+    from syndicate.previews import PreviewItem
 
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 MD_IMG = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
@@ -109,7 +112,7 @@ def limit_warnings(measured: Measured) -> list[Alert]:
     return out
 
 
-def collect(item: Any, measured: Measured) -> list[Alert]:
+def collect(item: PreviewItem, measured: Measured) -> list[Alert]:
     """Every warning for one PreviewItem (post notices, payload notices, images, limits, cuts).
 
     ``measured`` are the texts the adapter declares limits for; the summary counts as cut

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import shlex
+import socket
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -150,6 +152,8 @@ def run(sandbox: Sandbox, host: str = "127.0.0.1", port: int = 0, *,
 def run_sandbox(directory: Path, *, port: int, faults: float, seed: int | None,
                 latency: float) -> int:
     """``syndicate sandbox``: print the export lines, then serve until interrupted."""
+    if port == 0:  # the fakes put the port in the URLs they hand out: learn it first
+        port = free_port()
     sandbox = Sandbox(directory, faults=FaultPlan(rate=faults, seed=seed), latency=latency,
                       site=f"http://127.0.0.1:{port}")
 
@@ -160,5 +164,20 @@ def run_sandbox(directory: Path, *, port: int, faults: float, seed: int | None,
                          f"what they hold: {handle.url}/_sandbox/posts\n")
         sys.stdout.flush()
 
-    run(sandbox, port=port, ready=announce)
+    try:
+        run(sandbox, port=port, ready=announce)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            from syndicate.errors import ConfigError
+
+            raise ConfigError(f"port {port} on 127.0.0.1 is busy (another sandbox?); stop it, "
+                              "or use --port 0 for any free port", key="--port") from None
+        raise
     return 0
+
+
+def free_port() -> int:
+    """A port on loopback that nothing listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

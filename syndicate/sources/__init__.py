@@ -50,4 +50,21 @@ def detect_site(root: Path, config: SyndicateConfig | None = None) -> Site:
         return HugoSite(root, config, hugo_config)
     from syndicate.sources.folder import FolderSite
 
+    if kind is None and not has_markdown(root):
+        raise ConfigError(f"no Jekyll, Hugo or Markdown posts found in {root}; give the blog's "
+                          "folder with --site (the one holding _config.yml, hugo.toml or your "
+                          ".md posts)", key="--site")
     return FolderSite(root, config)
+
+
+def has_markdown(root: Path) -> bool:
+    """Is there any Markdown file at all (outside build output and syndicate's own folder)?"""
+    import os
+
+    from syndicate.layout import IGNORED_DIRS
+
+    for _folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in IGNORED_DIRS and not d.startswith(".")]
+        if any(name.endswith((".md", ".markdown")) for name in files):
+            return True
+    return False
