@@ -62,7 +62,8 @@ def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[
     if entry.status == "baseline":
         return "skip", "existed before syndicate (baseline); edits are not sent", True
     if caps.can_update and entry.remote_id:
-        return "update", "changed", False
+        held = adapter.update_blocked(entry.extra)
+        return ("blocked", held, False) if held else ("update", "changed", False)
     return "blocked", caps.cannot_update_reason, False
 
 

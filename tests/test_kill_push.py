@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
+from syndicate import registry
 from syndicate.sandbox.faults import FaultPlan
 from syndicate.sandbox.server import Sandbox, serve
 from syndicate.sources import open_site
 from syndicate.state import State
 from tests.conftest import EXAMPLE_BLOG, ROOT
+from tests.sandboxing import sent_title
 from tests.test_push_sandbox import expected_titles, settle_uncertain
 
 
@@ -86,8 +88,7 @@ def test_kill_9_at_a_random_moment_never_duplicates_or_loses_a_post(
     State.load(site)  # the state file is valid whatever moment the kill hit
     loopback.sandbox.faults = FaultPlan()
     posts, _errors = open_site(site).read_all()
-    titles = {f"{p.key}|{n}": p.for_platform(n).title
-              for p in posts for n in ("medium", "telegram", "wordpress")}
+    titles = {f"{p.key}|{n}": sent_title(p, n) for p in posts for n in registry.available()}
     for _rerun in range(4):
         settle_uncertain(site, loopback.titles(), titles)
         command = [sys.executable, "-m", "syndicate.cli", "push", "--site", str(site), "--json"]

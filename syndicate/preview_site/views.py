@@ -144,7 +144,29 @@ def card(data: Mapping[str, Any], caps: Capabilities | None) -> str:
             f"{counter(text, find_limit(caps, field or ''))}</div>")
 
 
+def sibling_view(platform: str) -> Any:
+    """An adapter package's own ``view`` module (``adapters/<name>/view.py``), or None."""
+    import importlib
+
+    from syndicate import registry
+
+    cls = registry.available().get(platform)
+    package = cls.__module__.rpartition(".")[0] if cls is not None else ""
+    if not package:
+        return None
+    try:
+        module = importlib.import_module(f"{package}.view")
+    except ModuleNotFoundError:
+        return None
+    return module if callable(getattr(module, "view", None)) else None
+
+
 def render(platform: str, data: Mapping[str, Any], caps: Capabilities | None) -> str:
-    """The rendering for ``platform``; unknown ones get the short-form card."""
+    """The rendering for ``platform``: its own view module, a built-in one, or the card."""
     views = {"telegram": telegram, "medium": medium, "wordpress": wordpress}
+    own = None if platform in views else sibling_view(platform)
+    if own is not None:
+        fragment = str(own.view(data, caps))
+        css = str(getattr(own, "CSS", "") or "")
+        return (f"<style>{css}</style>" if css else "") + fragment
     return views.get(platform, card)(data, caps)

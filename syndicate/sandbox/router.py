@@ -67,8 +67,15 @@ def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
         optional_fake("syndicate.sandbox.wordpress", "FakeWordPress", site=f"{site}/wordpress"),
         optional_fake("syndicate.sandbox.telegram", "FakeTelegram", clock=clock),
         optional_fake("syndicate.sandbox.telegram", "FakeTelegraph", clock=clock),
+        optional_fake("adapters.wechat.fake", "FakeWeChat", clock=clock),
     ]
     return [fake for fake in fakes if fake is not None]
+
+
+def wechat_env(base: str) -> dict[str, str]:
+    from adapters.wechat.fake import sandbox_env
+
+    return sandbox_env(base)
 
 
 class Sandbox:
@@ -134,6 +141,7 @@ class Sandbox:
             "SYNDICATE_TELEGRAM__CHAT_ID": credentials.TELEGRAM_CHAT,
             "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{base}/telegraph",
             "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": credentials.TELEGRAPH_TOKEN,
+            **wechat_env(f"{base}/wechat"),
         }
 
     def posts(self) -> dict[str, list[dict[str, Any]]]:

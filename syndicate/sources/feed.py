@@ -174,6 +174,7 @@ class FeedSite(Site):
             language=entry.language or self.feed.language or self.config.site.language,
             cover_image=cover,
             cover_file=self.local_file(cover),
+            image_files=self.image_files(html),
             options=PostOptions(),
             notices=tuple(notices),
             hold=hold,
