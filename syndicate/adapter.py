@@ -51,6 +51,8 @@ class Limit:
     """A length limit on one field of a payload, counted the platform's way."""
 
     field: str
+    """Dotted path into ``payload.data``: ``"title"``, ``"article.body_markdown"``; ``[]``
+    after a key walks every element of that list (``"messages[].params.text"``)."""
     maximum: int
     unit: Unit
     url_length: int | None = None
@@ -65,6 +67,45 @@ class TagRules:
     max_length: int | None = None
     pattern: str | None = None
     """A regular expression every kept tag must fully match (None: anything)."""
+
+
+def values_at(data: Any, path: str) -> list[str]:
+    """The strings found at a ``Limit.field`` path in ``data`` (none if the path is absent).
+
+    Missing keys and non-string leaves are skipped rather than raised: a payload that does
+    not carry a field (a photo message has a caption, not a text) has nothing to measure.
+    """
+    found = [data]
+    for step in path.split("."):
+        key, each = (step[:-2], True) if step.endswith("[]") else (step, False)
+        following: list[Any] = []
+        for value in found:
+            if not isinstance(value, Mapping) or key not in value:
+                continue
+            inner = value[key]
+            if each:
+                following += list(inner) if isinstance(inner, (list, tuple)) else []
+            else:
+                following.append(inner)
+        found = following
+    return [value for value in found if isinstance(value, str)]
+
+
+@dataclass(frozen=True)
+class About:
+    """One platform in words: the README's platform table and the preview's headings read this."""
+
+    title: str
+    """The platform's own spelling of its name (``WordPress``)."""
+    posted: str = ""
+    """What is posted."""
+    format: str = ""
+    limits: str = ""
+    """The limits, as the platform counts them."""
+    update: str = ""
+    """Whether and how a changed post is updated."""
+    after_timeout: str = ""
+    """What happens when a create timed out: found again, or ``uncertain``."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +195,23 @@ class Adapter(ABC, Generic[SettingsT]):
     name: ClassVar[str]
     settings_model: ClassVar[type[PlatformSettings]]
     capabilities: ClassVar[Capabilities]
+    about: ClassVar[About | None] = None
+    """Words for the README table and the preview; ``described()`` fills a missing one."""
+
+    @classmethod
+    def described(cls) -> About:
+        return cls.about if cls.about is not None else About(title=cls.name.capitalize())
+
+    @classmethod
+    def measured(cls, payload: Payload) -> list[tuple[Limit, str]]:
+        """Every declared limit with each text it applies to, as the platform counts it.
+
+        By default the texts found at each ``Limit.field`` path; an adapter whose platform
+        counts something else (Telegram counts the text after parsing its HTML) overrides
+        this, so that the preview and the benchmarks measure what the platform measures.
+        """
+        return [(limit, text) for limit in cls.capabilities.limits
+                for text in values_at(payload.data, limit.field)]
 
     def __init__(self, settings: SettingsT) -> None:
         self.settings = settings

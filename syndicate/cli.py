@@ -17,7 +17,7 @@ import typer
 
 app = typer.Typer(
     name="syndicate",
-    help="Cross-post a static blog to Medium, WordPress, Telegram and more — never twice.",
+    help="Cross-post a static blog to the platforms you use — never twice.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals could hold tokens
     add_completion=False,

@@ -135,13 +135,7 @@ max_per_run = 20
 # drop = [".donate-button", "#comments"]
 # footer = "Originally published at {{canonical_url}}"
 
-# [platforms.telegram]
-# mode = "link"            # link | full | telegraph
-# chat_id = "@yourchannel"
-# [platforms.wordpress]
-# status = "publish"
-# [platforms.medium]
-# publish_status = "draft"
+# Per platform: enabled, drop, replace, footer and the platform's own settings.
 """
 
 
@@ -323,7 +317,10 @@ def init(site_dir: Path, platforms: list[str] | None) -> int:
     config_path = Path(site_dir) / CONFIG_NAME
     out = report.console()
     if not config_path.exists():
-        config_path.write_text(STARTER_CONFIG.format(since=date.today().isoformat()), encoding="utf-8")
+        from syndicate.folders import starter_tables
+
+        starter = STARTER_CONFIG.format(since=date.today().isoformat()) + starter_tables()
+        config_path.write_text(starter, encoding="utf-8")
         out.print(f"wrote {config_path}")
     run = open_run(site_dir, platforms, sandbox=False, push=False)
     with StateLock(run.site.root):

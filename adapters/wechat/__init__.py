@@ -1,5 +1,5 @@
-"""WeChat Official Accounts (微信公众号): drafts, and publishing when the account may."""
+"""WeChat Official Accounts (微信公众号): adapter, fake, preview view and notes live in this folder."""
 
-from adapters.wechat.adapter import WeChatAdapter
+from adapters.wechat.adapter import WeChatAdapter, WeChatSettings
 
-__all__ = ["WeChatAdapter"]
+__all__ = ["WeChatAdapter", "WeChatSettings"]

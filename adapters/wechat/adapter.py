@@ -29,6 +29,7 @@ from pydantic import SecretStr
 
 from adapters.wechat.api import Session
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -81,6 +82,15 @@ class WeChatAdapter(Adapter[WeChatSettings]):
                 Limit("article.content", 19_999, Unit.CODEPOINTS)),
         can_update=True, can_find=True, max_concurrency=1,
         cannot_update_reason=PUBLISHED)
+    about = About(
+        title="WeChat Official Account (微信公众号)",
+        posted="a draft article (body images uploaded, a cover, 阅读原文 = canonical URL); "
+               "published too with `publish = true`",
+        format="WeChat's restricted HTML (links become footnotes, inline styles)",
+        limits="title 32, author 16, digest 128, content < 20,000 characters; images JPG/PNG "
+               "< 1 MB; daily API quotas",
+        update="yes while a draft (`draft/update`); a published article is `blocked`",
+        after_timeout="found again by its source URL (`draft/batchget`)")
 
     def __init__(self, settings: WeChatSettings) -> None:
         super().__init__(settings)

@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from syndicate.sandbox.base import Fake, wall_clock
+from syndicate.sandbox.base import Fake, SandboxContext, wall_clock
 
 APP_ID = "wxsandbox0000000001"
 APP_SECRET = "sandbox-wechat-secret-0123456789ab"
@@ -436,9 +436,9 @@ class FakeWeChat:
         return self.page(body, rows)
 
 
-def fakes(ctx: Any) -> list[Fake]:
+def fakes(ctx: SandboxContext) -> list[Fake]:
     """The sandbox's WeChat: one Official Account, on the sandbox's clock."""
-    return [FakeWeChat(clock=getattr(ctx, "clock", wall_clock))]
+    return [FakeWeChat(clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:

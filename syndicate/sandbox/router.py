@@ -12,7 +12,6 @@ restarted sandbox keeps what it held and duplicates can be counted across runs.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import os
 import tempfile
@@ -22,8 +21,7 @@ from typing import Any
 
 import httpx
 
-from syndicate.sandbox import credentials
-from syndicate.sandbox.base import Clock, Fake, wall_clock
+from syndicate.sandbox.base import Clock, Fake, SandboxContext, wall_clock
 from syndicate.sandbox.faults import AFTER, FaultPlan
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -46,36 +44,12 @@ class Dropped(Exception):
         return self.kind in AFTER
 
 
-def optional_fake(module: str, attribute: str, **kwargs: Any) -> Fake | None:
-    """Construct a fake written elsewhere, or None while its module does not exist yet."""
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as missing:
-        if missing.name != module:
-            raise  # the module exists but is broken: say so, do not hide it
-        return None
-    factory = getattr(found, attribute, None)
-    return None if factory is None else factory(**kwargs)
-
-
 def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
-    """One fake per platform; WordPress and Telegram come from their own modules."""
-    from syndicate.sandbox.medium import FakeMedium
+    """The fakes of every registered platform whose folder ships a ``fake.py``."""
+    from syndicate.folders import fake_modules
 
-    fakes: list[Fake | None] = [
-        FakeMedium(daily_cap=daily_cap, clock=clock),
-        optional_fake("syndicate.sandbox.wordpress", "FakeWordPress", site=f"{site}/wordpress"),
-        optional_fake("syndicate.sandbox.telegram", "FakeTelegram", clock=clock),
-        optional_fake("syndicate.sandbox.telegram", "FakeTelegraph", clock=clock),
-        optional_fake("adapters.wechat.fake", "FakeWeChat", clock=clock),
-    ]
-    return [fake for fake in fakes if fake is not None]
-
-
-def wechat_env(base: str) -> dict[str, str]:
-    from adapters.wechat.fake import sandbox_env
-
-    return sandbox_env(base)
+    ctx = SandboxContext(site=site, daily_cap=daily_cap, clock=clock)
+    return [fake for module in fake_modules().values() for fake in module.fakes(ctx)]
 
 
 class Sandbox:
@@ -128,21 +102,17 @@ class Sandbox:
                 raise
 
     def settings_env(self, base: str) -> dict[str, str]:
-        """The ``SYNDICATE_<PLATFORM>__<FIELD>`` variables that point syndicate at ``base``."""
+        """The ``SYNDICATE_<PLATFORM>__<FIELD>`` variables that point syndicate at ``base``.
+
+        Each platform's own ``sandbox_env`` says them, for its fake mounted at ``/<name>``.
+        """
+        from syndicate.folders import fake_modules
+
         base = base.rstrip("/")
-        return {
-            "SYNDICATE_MEDIUM__BASE_URL": f"{base}/medium/v1",
-            "SYNDICATE_MEDIUM__TOKEN": credentials.MEDIUM_TOKEN,
-            "SYNDICATE_WORDPRESS__BASE_URL": f"{base}/wordpress",
-            "SYNDICATE_WORDPRESS__USERNAME": credentials.WORDPRESS_USER,
-            "SYNDICATE_WORDPRESS__APP_PASSWORD": credentials.WORDPRESS_APP_PASSWORD,
-            "SYNDICATE_TELEGRAM__BASE_URL": f"{base}/telegram",
-            "SYNDICATE_TELEGRAM__BOT_TOKEN": credentials.TELEGRAM_BOT_TOKEN,
-            "SYNDICATE_TELEGRAM__CHAT_ID": credentials.TELEGRAM_CHAT,
-            "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{base}/telegraph",
-            "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": credentials.TELEGRAPH_TOKEN,
-            **wechat_env(f"{base}/wechat"),
-        }
+        env: dict[str, str] = {}
+        for name, module in fake_modules().items():
+            env.update(module.sandbox_env(f"{base}/{name}"))
+        return env
 
     def posts(self) -> dict[str, list[dict[str, Any]]]:
         """``{"<platform>": [{"id", "title", "url"}, ...]}`` — also served at /_sandbox/posts."""

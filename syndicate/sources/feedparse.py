@@ -99,8 +99,9 @@ def image_of_xml_entry(entry: Any) -> str | None:
         if str(enclosure.get("type", "")).startswith(IMAGE_TYPES) and enclosure.get("href"):
             return str(enclosure["href"])
     for media in entry.get("media_content") or ():
-        kind = str(media.get("medium") or media.get("type") or "")
-        if media.get("url") and (kind == "image" or kind.startswith(IMAGE_TYPES)):
+        # Media RSS says "image" in its medium attribute, or an image/* MIME type in type.
+        kinds = [str(value) for key, value in media.items() if key != "url"]
+        if media.get("url") and any(k == "image" or k.startswith(IMAGE_TYPES) for k in kinds):
             return str(media["url"])
     for thumb in entry.get("media_thumbnail") or ():
         if thumb.get("url"):

@@ -77,12 +77,12 @@ def parse_options(value: Any, rel: str) -> PostOptions:
         return PostOptions(enabled=False)
     if not isinstance(value, dict):
         raise SourceError(rel, "the 'syndicate' block must be false or a mapping", field="syndicate",
-                          fix="write e.g. 'syndicate: {platforms: [wordpress]}'")
+                          fix="write e.g. 'syndicate: {platforms: [<platform>]}'")
     try:
         return options_of(value, rel)
     except ValueError as exc:  # a value of the wrong shape, e.g. platforms: {a: 1}
         raise SourceError(rel, f"in the 'syndicate' block: {exc}", field="syndicate",
-                          fix="write e.g. 'syndicate: {platforms: [wordpress], enabled: true}'") from None
+                          fix="write e.g. 'syndicate: {platforms: [<platform>], enabled: true}'") from None
 
 
 def options_of(value: dict[str, Any], rel: str) -> PostOptions:
