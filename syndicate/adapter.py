@@ -178,12 +178,16 @@ class Attempt:
     """One try at writing one post to one platform, as the engine tracks it.
 
     ``resume`` holds what an earlier, interrupted try recorded; ``record`` saves progress
-    durably (the engine writes the state file) before the adapter sends the next request.
+    durably (the engine writes the state file) once a request's answer is known, so the
+    next run resumes after it; ``note`` keeps facts the resume will need (how many parts,
+    of which kinds) without a write of its own: they go to disk with the write-ahead
+    record the engine makes as the next request leaves.
     """
 
     attempt_id: str
     resume: Mapping[str, Any] = field(default_factory=dict)
     record: Callable[[Mapping[str, Any]], None] = lambda _progress: None
+    note: Callable[[Mapping[str, Any]], None] = lambda _progress: None
 
 
 SettingsT = TypeVar("SettingsT", bound=PlatformSettings)
@@ -220,6 +224,13 @@ class Adapter(ABC, Generic[SettingsT]):
     def base_url(self) -> str:
         return str(self.settings.base_url).rstrip("/")
 
+    def account(self) -> str:
+        """Which account this adapter writes to, never using a secret: the state file binds
+        every entry to it, so a push to another account (or to the sandbox) never reads or
+        writes this one's records. Platforms with several accounts per base URL add the
+        account's identity (a chat, a user, a publication)."""
+        return self.base_url
+
     @abstractmethod
     def render(self, post: Post) -> Payload:
         """Pure: the payload for ``post`` (already tailored for this platform)."""
@@ -248,6 +259,24 @@ class Adapter(ABC, Generic[SettingsT]):
         """Look for a copy an ambiguous create may have made; only if ``can_find``."""
         raise NotImplementedError(f"{self.name} cannot look up posts")
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Take the remote copy down (``syndicate unpublish``); only adapters that can
+        override this, and ``can_unpublish`` says whether one did."""
+        raise NotImplementedError(f"{self.name} cannot delete a post")
+
+    @classmethod
+    def can_unpublish(cls) -> bool:
+        return cls.delete is not Adapter.delete
+
     async def check(self, client: httpx.AsyncClient) -> str:
         """Verify credentials and settings without posting; returns who we are."""
         return "no check available"
+
+    @classmethod
+    def confirm_sent(cls, progress: Mapping[str, Any], published: str | None
+                     ) -> tuple[bool, dict[str, Any]]:
+        """A person says the request that was in flight went out (``syndicate resolve
+        --published``, with the URL or id they saw, if any). Returns whether the whole
+        post is now out, and the progress to keep; a multi-part adapter records the part
+        and says False while parts remain, so the next push sends only those."""
+        return True, dict(progress)

@@ -169,6 +169,21 @@ def resolve(
 
 @app.command()
 @guarded
+def unpublish(
+    post: Annotated[str, typer.Argument(help="Post key of a post whose file is gone.")],
+    platform: Annotated[str, typer.Argument(help="Platform to delete its copy from.")],
+    site: SiteOpt = Path("."),
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="Use the built-in fakes.")] = False,
+) -> None:
+    """Delete a removed post's copy where the platform can delete (WordPress, Telegram)."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.unpublish(site, post, platform, sandbox=sandbox))
+
+
+@app.command()
+@guarded
 def init(site: SiteOpt = Path("."), platform: PlatformOpt = None) -> None:
     """Write a starter syndicate.toml and record every existing post as already published."""
     from syndicate import commands

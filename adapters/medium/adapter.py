@@ -29,7 +29,7 @@ import html
 from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
 from syndicate.adapter import (
     About,
@@ -47,7 +47,7 @@ from syndicate.adapter import (
 from syndicate.errors import Ambiguous, AuthFailed, RateLimited, Rejected, Transient
 from syndicate.http import json_or_none, raise_for_status, retry_after_seconds, send
 from syndicate.post import Post
-from syndicate.settings import PlatformSettings
+from syndicate.settings import PlatformSettings, url_safe_token
 from syndicate.tagrules import apply_tag_rules
 
 AUTHOR_PLACEHOLDER = "<author id from GET /me>"
@@ -65,6 +65,11 @@ class MediumSettings(PlatformSettings):
     content_format: Literal["markdown", "html"] = "markdown"
     license: str = "all-rights-reserved"
     notify_followers: bool = False
+
+    @field_validator("token")
+    @classmethod
+    def token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        return url_safe_token(value, "the token")
 
 
 class MediumAdapter(Adapter[MediumSettings]):
@@ -89,6 +94,11 @@ class MediumAdapter(Adapter[MediumSettings]):
     def __init__(self, settings: MediumSettings) -> None:
         super().__init__(settings)
         self.author_id: str | None = None
+
+    def account(self) -> str:
+        """The token's user is known only from ``GET /me``; a publication names itself."""
+        publication = self.settings.publication_id
+        return f"{self.base_url} publication {publication}" if publication else self.base_url
 
     def render(self, post: Post) -> Payload:
         tags, notices = apply_tag_rules(post.tags, self.capabilities.tags)

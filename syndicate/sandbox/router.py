@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from syndicate.atomicfile import write_atomic
+from syndicate.layout import SANDBOX_ENV
 from syndicate.sandbox.base import Clock, Fake, SandboxContext, wall_clock
 from syndicate.sandbox.faults import AFTER, FaultPlan
 
@@ -92,14 +92,8 @@ class Sandbox:
             return
         self.state_dir.mkdir(parents=True, exist_ok=True)
         for name, fake in self.fakes.items():
-            fd, temp = tempfile.mkstemp(dir=self.state_dir, prefix=f".{name}-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(fake.dump(), handle, ensure_ascii=False)
-                os.replace(temp, self.state_dir / f"{name}.json")
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_atomic(self.state_dir / f"{name}.json",
+                         json.dumps(fake.dump(), ensure_ascii=False), durable=False)
 
     def settings_env(self, base: str) -> dict[str, str]:
         """The ``SYNDICATE_<PLATFORM>__<FIELD>`` variables that point syndicate at ``base``.
@@ -112,6 +106,7 @@ class Sandbox:
         env: dict[str, str] = {}
         for name, module in fake_modules().items():
             env.update(module.sandbox_env(f"{base}/{name}"))
+        env[SANDBOX_ENV] = base  # a run that sees it keeps the sandbox's own state file
         return env
 
     def posts(self) -> dict[str, list[dict[str, Any]]]:

@@ -58,6 +58,7 @@ def origin(url: str) -> str:
 
 class FeedSite(Site):
     kind = "feed"
+    rolling = True
     front_matter_required = False
     transport: httpx.BaseTransport | None = None
     """Tests hand the remote fetch a transport; the real run uses the network."""
