@@ -34,6 +34,7 @@ class Dialect(StrEnum):
     TELEGRAM_HTML = "telegram_html"
     TELEGRAPH = "telegraph"
     TEXT = "text"
+    WECHAT_HTML = "wechat_html"
 
 
 class Unit(StrEnum):
@@ -251,6 +252,12 @@ class Adapter(ABC, Generic[SettingsT]):
     ) -> RemoteRef:
         """Replace the remote copy; only called when ``capabilities.can_update``."""
         raise NotImplementedError(f"{self.name} cannot update")
+
+    def update_blocked(self, extra: Mapping[str, Any]) -> str | None:
+        """Why the remote copy (its ``RemoteRef.extra``, as the state keeps it) cannot be
+        updated although the platform can update others — a WeChat draft can be, a
+        published WeChat article cannot. None: it can."""
+        return None
 
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
         """Look for a copy an ambiguous create may have made; only if ``can_find``."""

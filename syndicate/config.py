@@ -25,7 +25,9 @@ class SiteOverrides(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str | None = Field(default=None, pattern="^(jekyll|hugo|folder)$")
+    kind: str | None = Field(default=None, pattern="^(jekyll|hugo|folder|feed)$")
+    feed: str | None = None
+    """For ``kind = "feed"``: the feed's http(s) URL, or a path relative to the site root."""
     url: str | None = None
     baseurl: str | None = None
     permalink: str | None = None

@@ -82,7 +82,8 @@ def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter,
             return Kind.SKIP, "unchanged", True
         return Kind.SKIP, "existed before syndicate (baseline); edits are not sent", True
     if caps.can_update and entry.remote_id:
-        return Kind.UPDATE, "changed", False
+        held = adapter.update_blocked(entry.extra)
+        return (Kind.BLOCKED, held, False) if held else (Kind.UPDATE, "changed", False)
     return Kind.BLOCKED, caps.cannot_update_reason, False
 
 
@@ -148,7 +149,7 @@ def plan(
         except Exception as exc:  # noqa: BLE001 - one post's failure is never the run's
             errors.append(unexpected(source.rel_path, exc))
     require_matched(only, matched)
-    if not only:
+    if not only and not getattr(site, "rolling", False):
         actions.extend(removed(state, present, adapters, actions))
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors

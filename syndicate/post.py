@@ -39,6 +39,7 @@ class PlatformOverride:
 
 
 EMPTY_OVERRIDES: Mapping[str, PlatformOverride] = MappingProxyType({})
+NO_FILES: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class Post:
     cover_file: str | None = None
     """Absolute path of ``cover_image`` when it is a file of the site itself (so adapters can
     upload it instead of fetching a URL); None for remote covers."""
+    image_files: Mapping[str, str] = field(default_factory=lambda: NO_FILES)
+    """Images of ``html`` that are files of the site itself: absolute URL → absolute path
+    (for platforms that take uploads only, like WeChat); remote images are not listed."""
     options: PostOptions = field(default_factory=PostOptions)
     notices: tuple[Notice, ...] = ()
     hold: str | None = None

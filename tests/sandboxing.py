@@ -53,6 +53,18 @@ def push_once(site_dir: Path, box: Sandbox, clock: SimClock, platforms: list[str
     return asyncio.run(engine.run(actions)), errors
 
 
+def sent_title(post: Any, platform: str) -> str:
+    """The title ``platform`` receives: the post's, fitted to the adapter's declared title
+    limit (WeChat takes 32 characters), as the fake will hold it."""
+    from syndicate import registry
+    from syndicate.dialects.fit import fit_text
+
+    title = str(post.for_platform(platform).title)
+    caps = registry.get(platform).capabilities
+    limit = next((lim for lim in caps.limits if lim.field.rsplit(".", 1)[-1] == "title"), None)
+    return fit_text(title, limit.maximum, limit.unit) if limit is not None else title
+
+
 def titles_by_platform(box: Sandbox) -> dict[str, list[str]]:
     posts = box.posts()
     return {name: [str(r["title"]) for r in records] for name, records in posts.items()}

@@ -76,7 +76,7 @@ def test_the_state_is_committed_to_origin_as_the_bot_with_skip_ci(repo: Repo) ->
     assert log[1].endswith("[skip ci]")
     assert git(repo.origin, "diff", "--name-only", "main~1", "main").split() == [STATE]
     state = json.loads(git(repo.origin, "show", f"main:{STATE}"))
-    assert {"medium", "telegram", "wordpress"} <= set(state["posts"][NEW])
+    assert set(PLATFORMS) <= set(state["posts"][NEW])
 
 
 def test_a_push_editing_one_post_updates_it_and_creates_nothing(repo: Repo) -> None:

@@ -28,6 +28,7 @@ from syndicate.sandbox.server import Sandbox, serve
 from syndicate.sources import open_site
 from syndicate.state import State, state_file
 from tests.conftest import EXAMPLE_BLOG, ROOT
+from tests.sandboxing import sent_title
 from tests.test_push_sandbox import add_slug_twin, expected_titles, settle_uncertain
 
 
@@ -118,8 +119,7 @@ def test_kill_9_at_a_random_moment_never_duplicates_or_loses_a_post(
     loopback.sandbox.faults = FaultPlan()
     foreign_state_is_refused(site, loopback)
     posts, _errors = open_site(site).read_all()
-    titles = {f"{p.key}|{n}": p.for_platform(n).title
-              for p in posts for n in available()}
+    titles = {f"{p.key}|{n}": sent_title(p, n) for p in posts for n in available()}
     for _rerun in range(4):
         settle_uncertain(site, loopback.titles(), titles, sandbox=True)
         if push_fully(site, loopback.env()).returncode == 0:

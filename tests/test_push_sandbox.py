@@ -14,7 +14,7 @@ from syndicate.sandbox.faults import FaultPlan
 from syndicate.sources import open_site
 from syndicate.state import State, state_file
 from tests.conftest import EXAMPLE_BLOG
-from tests.sandboxing import SimClock, make_sandbox, push_once, titles_by_platform
+from tests.sandboxing import SimClock, make_sandbox, push_once, sent_title, titles_by_platform
 
 PLATFORMS = tuple(sorted(registry.available()))
 FINDERS = frozenset(n for n in PLATFORMS if registry.get(n).capabilities.can_find)
@@ -37,7 +37,7 @@ def expected_titles(site_dir: Path) -> dict[str, set[str]]:
     for post in posts:
         for platform in PLATFORMS:
             if post.hold is None and post.options.allows(platform):
-                wanted[platform].add(post.for_platform(platform).title)
+                wanted[platform].add(sent_title(post, platform))
     return wanted
 
 
@@ -145,7 +145,7 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
     State.load(site)  # valid after a faulty run
     box.faults.rate = 0.0
     posts, _ = open_site(site).read_all()
-    titles = {f"{p.key}|{name}": p.for_platform(name).title for p in posts for name in PLATFORMS}
+    titles = {f"{p.key}|{name}": sent_title(p, name) for p in posts for name in PLATFORMS}
     for _rerun in range(6):
         settle_uncertain(site, titles_by_platform(box), titles)
         outcomes, _ = push_once(site, box, clock)

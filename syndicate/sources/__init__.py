@@ -1,4 +1,4 @@
-"""Sources read a site into Posts: Jekyll, Hugo, or a plain folder of Markdown.
+"""Sources read a site into Posts: Jekyll, Hugo, a plain folder of Markdown, or a feed.
 
 ``open_site`` detects the kind (``[site] kind`` in syndicate.toml wins), then
 ``Site.discover`` lists post files cheaply and ``Site.read`` turns one into a Post.
@@ -33,6 +33,9 @@ def detect_site(root: Path, config: SyndicateConfig | None = None) -> Site:
     root = root.resolve()
     config = config if config is not None else load_config(root)
     kind = config.site.kind
+    feed_site = feed_site_of(root, config)
+    if feed_site is not None:
+        return feed_site
     from syndicate.sources.hugo import HugoSite, find_hugo_config
 
     hugo_config = find_hugo_config(root)
@@ -68,3 +71,31 @@ def has_markdown(root: Path) -> bool:
         if any(name.endswith((".md", ".markdown")) for name in files):
             return True
     return False
+
+
+def feed_site_of(root: Path, config: SyndicateConfig) -> Site | None:
+    """A feed site when syndicate.toml says so, or when the folder holds a feed file and
+    nothing a generator would read."""
+    from syndicate.sources.feed import FeedSite, find_feed_file
+
+    kind, spec = config.site.kind, config.site.feed
+    if kind == "feed":
+        spec = spec or find_feed_file(root)
+        if not spec:
+            raise ConfigError("a feed site needs 'feed' (the feed's URL or file)",
+                              source="syndicate.toml", key="site.feed")
+        return FeedSite(root, config, spec)
+    if spec is not None:
+        raise ConfigError("'feed' is only read with kind = \"feed\"; add it to [site]",
+                          source="syndicate.toml", key="site.kind")
+    if kind is not None or (root / "_config.yml").is_file() or (root / "_config.yaml").is_file():
+        return None
+    found = find_feed_file(root)
+    if found is None or config.site.posts_dir:
+        return None
+    from syndicate.sources.hugo import find_hugo_config
+    from syndicate.sources.site import walk
+
+    if find_hugo_config(root) is not None or walk(root):
+        return None
+    return FeedSite(root, config, found)

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 """A cover file must look like an image: only such files are ever handed to an uploader."""
+IMG_SRC = re.compile(r'<img\b[^>]*?\ssrc="([^"]+)"', re.IGNORECASE)
+"""An image's address in canonical HTML (serialised by bs4: double quotes, entities)."""
 MARKDOWN_EXTS = frozenset({".md", ".markdown", ".mkd", ".mkdn", ".mdown"})
 HTML_EXTS = frozenset({".html", ".htm"})
 
@@ -132,6 +134,9 @@ class Site(ABC):
 
     kind: str = ""
     front_matter_required = True
+    rolling = False
+    """True when the site shows only its latest posts (a feed): a post missing from it has
+    not been removed, and nothing is said about it."""
     asset_dirs: tuple[str, ...] = ("",)
     """Folders (relative to the root) whose files the generator serves at the site's root."""
 
@@ -338,6 +343,7 @@ class Site(ABC):
             or self.settings.get("lang") or self.settings.get("languagecode"),
             cover_image=cover_url,
             cover_file=self.local_file(cover_url),
+            image_files=self.image_files(body.html),
             options=options,
             notices=tuple(meta.notices) + body.notices + cover_notice,
             hold=self.hold_of(meta, date),
@@ -392,6 +398,18 @@ class Site(ABC):
                     and candidate.is_file()):
                 return str(candidate)
         return None
+
+    def image_files(self, html: str) -> dict[str, str]:
+        """The body's images that are files of this site (see ``local_file``)."""
+        from html import unescape
+
+        found: dict[str, str] = {}
+        for quoted in IMG_SRC.findall(html):
+            url = unescape(quoted)
+            path = self.local_file(url)
+            if path is not None:
+                found[url] = path
+        return found
 
     def read_all(self) -> tuple[list[Post], list[SourceError]]:
         posts: list[Post] = []
