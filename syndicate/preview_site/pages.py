@@ -37,13 +37,19 @@ class Column:
     action: str
 
 
+def folder_css() -> str:
+    from syndicate.siblings import parts
+
+    return "".join(str(getattr(module, "CSS", "")) for module in parts("view"))
+
+
 def document(title: str, lang: str, body: str) -> str:
     return (f'<!doctype html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<meta name=\"referrer\" content=\"no-referrer\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
             f"img-src https: http:; style-src 'unsafe-inline'\">\n"
-            f"<title>{esc(title)}</title>\n<style>\n{CSS}</style>\n</head>\n"
+            f"<title>{esc(title)}</title>\n<style>\n{CSS}{folder_css()}</style>\n</head>\n"
             f"<body>\n{body}\n</body>\n</html>\n")
 
 

@@ -147,4 +147,11 @@ def card(data: Mapping[str, Any], caps: Capabilities | None) -> str:
 def render(platform: str, data: Mapping[str, Any], caps: Capabilities | None) -> str:
     """The rendering for ``platform``; unknown ones get the short-form card."""
     views = {"telegram": telegram, "medium": medium, "wordpress": wordpress}
+    if platform not in views:
+        from syndicate import registry
+        from syndicate.siblings import sibling
+
+        folder = sibling(registry.get(platform), "view") if platform in registry.available() else None
+        if folder is not None and caps is not None:
+            return str(folder.view(data, caps))
     return views.get(platform, card)(data, caps)

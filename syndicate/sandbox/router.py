@@ -68,6 +68,11 @@ def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
         optional_fake("syndicate.sandbox.telegram", "FakeTelegram", clock=clock),
         optional_fake("syndicate.sandbox.telegram", "FakeTelegraph", clock=clock),
     ]
+    from syndicate.siblings import SandboxContext, parts
+
+    context = SandboxContext(site=site, clock=clock, daily_cap=daily_cap)
+    for module in parts("fake"):
+        fakes.extend(module.fakes(context))
     return [fake for fake in fakes if fake is not None]
 
 
@@ -122,6 +127,8 @@ class Sandbox:
 
     def settings_env(self, base: str) -> dict[str, str]:
         """The ``SYNDICATE_<PLATFORM>__<FIELD>`` variables that point syndicate at ``base``."""
+        from syndicate.siblings import parts
+
         base = base.rstrip("/")
         return {
             "SYNDICATE_MEDIUM__BASE_URL": f"{base}/medium/v1",
@@ -134,6 +141,7 @@ class Sandbox:
             "SYNDICATE_TELEGRAM__CHAT_ID": credentials.TELEGRAM_CHAT,
             "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{base}/telegraph",
             "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": credentials.TELEGRAPH_TOKEN,
+            **{k: v for module in parts("fake") for k, v in module.sandbox_env(base).items()},
         }
 
     def posts(self) -> dict[str, list[dict[str, Any]]]:
