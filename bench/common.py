@@ -96,9 +96,9 @@ def sandbox_env(base: str = "http://127.0.0.1:9") -> dict[str, str]:
 
 def payload_problems(adapter: Any, payload: Any) -> list[str]:
     """Every way ``payload`` breaks its platform's declared limits or Telegram's markup rules."""
+    from adapters.telegram.fake_html import ParseError, parse
     from syndicate.dialects.fit import count
     from syndicate.dialects.telegram import validate
-    from syndicate.sandbox.telegram_html import ParseError, parse
 
     problems: list[str] = []
     caps = adapter.capabilities

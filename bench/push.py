@@ -79,7 +79,7 @@ def bound(box: Sandbox, names: list[str]) -> tuple[float, dict[str, str]]:
         by_latency = len(requests) * LATENCY / max(1, caps.max_concurrency)
         per_minute = caps.max_per_minute
         if name == "telegram":  # the fake (like Telegram) allows 20 messages a minute per channel
-            from syndicate.sandbox.telegram import PER_MINUTE
+            from adapters.telegram.fake import PER_MINUTE
 
             per_minute = PER_MINUTE
         by_rate = (earliest_last_write(len(writes), caps.min_interval, per_minute) + LATENCY

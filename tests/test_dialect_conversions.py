@@ -109,8 +109,8 @@ def test_telegraph_content_size_is_utf8_bytes_of_the_json() -> None:
 
 
 def test_every_example_post_converts_to_every_dialect_validly() -> None:
+    from adapters.telegram.fake_html import parse
     from syndicate.dialects.telegram import split_messages, to_telegram_html, validate
-    from syndicate.sandbox.telegram_html import parse
     from syndicate.sources import open_site
     from tests.conftest import EXAMPLE_BLOG
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from adapters.telegram.fake_html import parse
 from syndicate.dialects.telegram import (
     fit_telegram,
     plain,
@@ -12,7 +13,6 @@ from syndicate.dialects.telegram import (
     validate,
     visible_length,
 )
-from syndicate.sandbox.telegram_html import parse
 
 # The seed post's features, as the markup stage hands them over — plus a <center> and a
 # <div> that slipped through, which Telegram would refuse as tags.

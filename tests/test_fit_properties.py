@@ -7,6 +7,7 @@ import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from adapters.telegram.fake_html import parse
 from syndicate.adapter import Unit
 from syndicate.dialects.fit import URL, count, fit_text
 from syndicate.dialects.telegram import (
@@ -20,7 +21,6 @@ from syndicate.dialects.telegram import (
     validate,
     visible_length,
 )
-from syndicate.sandbox.telegram_html import parse
 
 PIECES = [
     "👨‍👩‍👧‍👦", "🏳️‍🌈", "🇨🇳", "🇺🇸", "👍🏽", "e\u0301", "a\u0308\u0323", "한국어", "ก์", "שלום עולם",

@@ -1,4 +1,4 @@
-"""adapters/wordpress.py against the real WordPress: create, find, update, errors.
+"""adapters/wordpress/adapter.py against the real WordPress: create, find, update, errors.
 
 Two of these once failed only against the real server (a wrong password answered with
 401 ``rest_not_logged_in``; Chinese slugs returned percent-encoded); both are fixed in

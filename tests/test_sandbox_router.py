@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.medium.fake import FakeMedium
 from syndicate.sandbox import credentials
 from syndicate.sandbox.faults import KINDS, FaultPlan
-from syndicate.sandbox.medium import FakeMedium
 from syndicate.sandbox.router import Sandbox, optional_fake
 
 AUTH = {"Authorization": f"Bearer {credentials.MEDIUM_TOKEN}"}

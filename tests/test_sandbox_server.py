@@ -13,12 +13,12 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.medium import MediumAdapter, MediumSettings
+from adapters.medium.fake import FakeMedium
 from syndicate.adapter import Attempt
 from syndicate.errors import Ambiguous
 from syndicate.http import build_client
 from syndicate.post import Post
 from syndicate.sandbox import credentials
-from syndicate.sandbox.medium import FakeMedium
 from syndicate.sandbox.server import Sandbox, ServerHandle, run, serve
 
 AUTH = {"Authorization": f"Bearer {credentials.MEDIUM_TOKEN}"}

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from adapters.telegram.fake_html import ParseError, parse
 from syndicate.dialects.fit import count
 from syndicate.dialects.telegram import validate
 from syndicate.errors import SourceError
-from syndicate.sandbox.telegram_html import ParseError, parse
 from syndicate.sources import open_site
 from syndicate.workflow import load_adapters, payload_for
 

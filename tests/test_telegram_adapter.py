@@ -13,10 +13,10 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.telegram import TelegramAdapter, TelegramSettings
+from adapters.telegram.fake import FakeTelegram, FakeTelegraph
 from syndicate.adapter import Attempt, RemoteRef
 from syndicate.errors import AuthFailed, RateLimited, Rejected, Transient
 from syndicate.post import Post
-from syndicate.sandbox.telegram import FakeTelegram, FakeTelegraph
 from syndicate.sources import open_site
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from syndicate.sandbox.telegram import NOT_MODIFIED, FakeTelegram, FakeTelegraph
-from syndicate.sandbox.telegram_html import ParseError, parse
+from adapters.telegram.fake import NOT_MODIFIED, FakeTelegram, FakeTelegraph
+from adapters.telegram.fake_html import ParseError, parse
 
 TOKEN = "123456:sandbox-telegram-bot"
 CHAT = "@syndicate_sandbox"

@@ -1,7 +1,7 @@
 """One set of WordPress REST calls against the real server and against FakeWordPress.
 
 Each test runs once per side -- ``real`` (tests/servers/wordpress.sh, WordPress 6.1) and
-``fake`` (syndicate.sandbox.wordpress, in-process) -- and asserts only what both must
+``fake`` (adapters.wordpress.fake, in-process) -- and asserts only what both must
 answer alike, so the fake cannot drift from the platform it stands in for. The
 real server's exact answers are in tests/servers/README.md ("Observed facts").
 """
@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 import pytest
 
+from adapters.wordpress.fake import FakeWordPress
 from syndicate.sandbox.credentials import WORDPRESS_APP_PASSWORD, WORDPRESS_USER
-from syndicate.sandbox.wordpress import FakeWordPress
 from tests.realwp import RealWordPress
 
 PNG = base64.b64decode(

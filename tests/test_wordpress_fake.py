@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from syndicate.sandbox.wordpress import FakeWordPress, sanitize_title
+from adapters.wordpress.fake import FakeWordPress, sanitize_title
 
 AUTH = ("sandbox", "sand boxs ecre tpas swor d123")
 

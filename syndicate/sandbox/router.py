@@ -60,13 +60,13 @@ def optional_fake(module: str, attribute: str, **kwargs: Any) -> Fake | None:
 
 def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
     """One fake per platform; WordPress and Telegram come from their own modules."""
-    from syndicate.sandbox.medium import FakeMedium
+    from adapters.medium.fake import FakeMedium
 
     fakes: list[Fake | None] = [
         FakeMedium(daily_cap=daily_cap, clock=clock),
-        optional_fake("syndicate.sandbox.wordpress", "FakeWordPress", site=f"{site}/wordpress"),
-        optional_fake("syndicate.sandbox.telegram", "FakeTelegram", clock=clock),
-        optional_fake("syndicate.sandbox.telegram", "FakeTelegraph", clock=clock),
+        optional_fake("adapters.wordpress.fake", "FakeWordPress", site=f"{site}/wordpress"),
+        optional_fake("adapters.telegram.fake", "FakeTelegram", clock=clock),
+        optional_fake("adapters.telegram.fake", "FakeTelegraph", clock=clock),
     ]
     from syndicate.siblings import SandboxContext, parts
 

@@ -24,9 +24,9 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from adapters.telegram.fake_html import ParseError, parse, trim
 from syndicate.sandbox.base import Clock, json_response, wall_clock
 from syndicate.sandbox.credentials import TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT, TELEGRAPH_TOKEN
-from syndicate.sandbox.telegram_html import ParseError, parse, trim
 
 PREFIX = {
     400: "Bad Request",

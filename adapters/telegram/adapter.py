@@ -31,7 +31,7 @@ from typing import Any, ClassVar, Literal
 import httpx
 from pydantic import SecretStr
 
-from adapters.telegram_telegraph import PAGE_URL, telegraph_call, with_page
+from adapters.telegram.telegraph import PAGE_URL, telegraph_call, with_page
 from syndicate.adapter import (
     Adapter,
     Attempt,
