@@ -38,8 +38,9 @@ def sibling(cls: type[Any], part: str) -> ModuleType | None:
         return None
 
 
-def parts(part: str) -> list[ModuleType]:
+def parts(part: str, contract: str) -> list[ModuleType]:
+    """Every platform folder's ``part`` module that offers ``contract`` (a function name)."""
     from syndicate import registry
 
     found = (sibling(cls, part) for cls in registry.available().values())
-    return [module for module in found if module is not None]
+    return [module for module in found if module is not None and hasattr(module, contract)]

@@ -171,3 +171,16 @@ def test_fault_plans_then_clean_reruns_announce_each_post_exactly_once(
         for title in wanted:
             assert held[name].count(title) == 1, (name, title, held[name].count(title))
         assert len(held[name]) == len(wanted), (name, "unexpected extra posts")
+
+
+def test_sandbox_env_points_each_of_the_five_at_its_mount() -> None:
+    from syndicate.sandbox.router import Sandbox
+
+    env = Sandbox(fakes=[]).settings_env("http://127.0.0.1:8765/")
+    for name in ANNOUNCE:
+        mine = {k: v for k, v in env.items() if k.startswith(f"SYNDICATE_{name.upper()}__")}
+        urls = [v for v in mine.values() if v.startswith("http")]
+        assert urls and all(u.startswith(f"http://127.0.0.1:8765/{name}") for u in urls), name
+        cls = registry.get(name)
+        assert not cls.settings_model.load({}, None, {
+            k.removeprefix(f"SYNDICATE_{name.upper()}__").lower(): v for k, v in mine.items()}).missing()

@@ -19,16 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import regex
-
 from syndicate.adapter import Unit
-from syndicate.dialects.fit import URL, best_cut, count, cut_points, trimmed
+from syndicate.dialects.fit import HASHTAG, HASHTAG_WORD, URL, best_cut, count, cut_points, trimmed
 from syndicate.post import Post
 
 FIELDS = ("title", "summary", "canonical_url", "tags")
 ELLIPSIS = "…"
-TAG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}_]+")
-HASHTAG_IN_TEXT = regex.compile(r"#[\p{L}\p{M}\p{N}_]+")
 
 
 @dataclass(frozen=True)
@@ -78,7 +74,7 @@ def template_fields(template: str) -> list[str]:
 def hashtag_body(tag: str, max_graphemes: int = 64) -> str | None:
     """``tag`` as one hashtag word ("machine learning" → "MachineLearning", "编程" stays);
     None when nothing of it can be a hashtag (only punctuation or emoji, only digits)."""
-    words = TAG_WORD.findall(tag)
+    words = HASHTAG_WORD.findall(tag)
     if not words:
         return None
     body = words[0] if len(words) == 1 else "".join(w[:1].upper() + w[1:] for w in words)
@@ -149,7 +145,7 @@ class Composer:
         """The longest cut of ``field`` (plus an ellipsis) with which the text fits, at the
         nicest point nearby; "" when nothing of it fits."""
         value = getattr(parts, field)
-        tags = [m.span() for m in HASHTAG_IN_TEXT.finditer(value)]
+        tags = [m.span() for m in HASHTAG.finditer(value)]
         points = [p for p in cut_points(value) if not any(s < p < e for s, e in tags)]
 
         def fitting(point: int) -> bool:

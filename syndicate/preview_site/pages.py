@@ -40,7 +40,7 @@ class Column:
 def folder_css() -> str:
     from syndicate.siblings import parts
 
-    return "".join(str(getattr(module, "CSS", "")) for module in parts("view"))
+    return "".join(str(getattr(module, "CSS", "")) for module in parts("view", "view"))
 
 
 def document(title: str, lang: str, body: str) -> str:

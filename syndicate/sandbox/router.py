@@ -71,7 +71,7 @@ def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
     from syndicate.siblings import SandboxContext, parts
 
     context = SandboxContext(site=site, clock=clock, daily_cap=daily_cap)
-    for module in parts("fake"):
+    for module in parts("fake", "fakes"):
         fakes.extend(module.fakes(context))
     return [fake for fake in fakes if fake is not None]
 
@@ -141,7 +141,7 @@ class Sandbox:
             "SYNDICATE_TELEGRAM__CHAT_ID": credentials.TELEGRAM_CHAT,
             "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{base}/telegraph",
             "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": credentials.TELEGRAPH_TOKEN,
-            **{k: v for module in parts("fake") for k, v in module.sandbox_env(base).items()},
+            **{k: v for module in parts("fake", "sandbox_env") for k, v in module.sandbox_env(base).items()},
         }
 
     def posts(self) -> dict[str, list[dict[str, Any]]]:
