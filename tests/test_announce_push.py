@@ -184,3 +184,46 @@ def test_sandbox_env_points_each_of_the_five_at_its_mount() -> None:
         cls = registry.get(name)
         assert not cls.settings_model.load({}, None, {
             k.removeprefix(f"SYNDICATE_{name.upper()}__").lower(): v for k, v in mine.items()}).missing()
+
+
+def test_preview_json_holds_the_bluesky_record_as_the_api_receives_it(example_blog: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from syndicate.cli import app
+
+    result = CliRunner().invoke(app, ["preview", "--json", "--platform", "bluesky",
+                                      "--site", str(example_blog)])
+    assert result.exit_code == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown
+    for item in shown:
+        put = item["requests"][-1]
+        assert put["url"].endswith("/xrpc/com.atproto.repo.putRecord")
+        record = put["body"]["record"]
+        data = record["text"].encode("utf-8")
+        assert item["canonical_url"] in record["text"]
+        assert record["embed"]["external"]["uri"] == item["canonical_url"]
+        for facet in record["facets"]:
+            piece = data[facet["index"]["byteStart"]:facet["index"]["byteEnd"]].decode("utf-8")
+            feature = facet["features"][0]
+            assert piece in (feature.get("uri"), "#" + str(feature.get("tag")))
+
+
+def test_a_changed_post_is_blocked_on_bluesky_and_slack_and_edited_elsewhere(tmp_path: Path) -> None:
+    site = blog(tmp_path)
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock)
+    push_once(site, box, clock, ANNOUNCE)
+    seed = next(site.glob("_posts/想法/*xiaomi*.md"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("summary:", "summary: 改过的摘要", 1)
+                    if "summary:" in seed.read_text(encoding="utf-8")
+                    else seed.read_text(encoding="utf-8") + "\n\n新的一段。\n", encoding="utf-8")
+    outcomes, _ = push_once(site, box, clock, ANNOUNCE)
+    seen = {o.platform: o for o in outcomes if "xiaomi" in o.key}
+    assert seen["bluesky"].outcome == "blocked" and "immutable" in seen["bluesky"].reason
+    assert seen["slack"].outcome == "blocked" and "cannot edit" in seen["slack"].reason
+    assert seen["mastodon"].outcome == "updated" and seen["discord"].outcome == "updated"
+    # the summary is also the LinkedIn card's description, which LinkedIn cannot edit
+    assert seen["linkedin"].outcome == "failed" and "cannot edit a card" in str(seen["linkedin"].error)
