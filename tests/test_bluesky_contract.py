@@ -262,3 +262,45 @@ def test_push_twice_reads_back_text_facets_card_and_blob(side: Side, changes: di
     assert external["thumb"]["mimeType"] == "image/png"
     assert external["thumb"]["size"] == COVER.stat().st_size
     assert ref.url.startswith("https://bsky.app/profile/did:")
+
+
+def test_repost_puts_the_new_post_first_then_deletes_the_old_one(side: Side) -> None:
+    adapter = BlueskyAdapter(side.settings(on_change="repost"))
+    assert adapter.capabilities.can_update
+    assert not BlueskyAdapter(side.settings()).capabilities.can_update
+    post = seed_post()
+    changed = Post(**{**post.__dict__, "summary": "改过的摘要。"})
+
+    async def flow() -> tuple[Any, Any, Any, Any]:
+        async with httpx.AsyncClient(transport=side.async_transport, timeout=30) as client:
+            old = await adapter.create(client, adapter.render(post), Attempt("one"))
+            new = await adapter.update(client, adapter.render(changed), old, Attempt("two"))
+            gone = await adapter.lookup(client, str(old.extra["rkey"]))
+            there = await adapter.lookup(client, str(new.extra["rkey"]))
+            return old, new, gone, there
+
+    old, new, gone, there = asyncio.run(flow())
+    assert new.id != old.id and gone is None and there is not None and there.id == new.id
+
+
+def test_an_expired_access_token_is_refreshed_once() -> None:
+    now = [1_800_000_000.0]
+    fake = FakeBluesky(clock=lambda: now[0])
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return fake.handle(request, request.url.path.removeprefix("/bluesky"))
+
+    adapter = BlueskyAdapter(BlueskySettings(base_url="http://sandbox.invalid/bluesky",
+                                             identifier=IDENTIFIER,
+                                             app_password=APP_PASSWORD))  # type: ignore[arg-type]
+
+    async def flow() -> None:
+        async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as client:
+            await adapter.create(client, adapter.render(seed_post(cover_file=None)), Attempt("a"))
+            now[0] += 7201  # the access token has expired; the refresh token has not
+            await adapter.create(client, adapter.render(seed_post(cover_file=None)), Attempt("b"))
+
+    asyncio.run(flow())
+    assert len(fake.repo) == 2
+    assert len(fake.tokens) == 4, "one createSession, then one refreshSession"

@@ -81,6 +81,22 @@ stop_group() {
 
 # --- the cached install ------------------------------------------------------------------
 
+# npm fetches Node 22 and the PDS; node-gyp compiles better-sqlite3 with a C++ toolchain.
+# Commands are checked, not packages: npm often comes inside another vendor's nodejs package.
+readonly NEEDED=(npm:npm g++:g++ make:make python3:python3 curl:curl)
+
+ensure_packages() {
+    local missing=() pair
+    for pair in "${NEEDED[@]}"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair##*:}")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    [[ $(id -u) == 0 ]] || die "missing commands (${missing[*]}); install them once as root"
+    log "installing ${missing[*]}"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+}
+
 ensure_install() {
     mkdir -p "$CACHE"
     exec 8>"$CACHE/.install.lock"
@@ -223,7 +239,7 @@ up)
     D=$(cd "$D" && pwd)
     lock
     if running_pid pds >/dev/null && [[ -s $D/account.env ]]; then print_env; exit 0; fi
-    command -v npm >/dev/null || die "npm is needed once to install Node 22 and the PDS"
+    [[ -f $CACHE/pds/.installed ]] || ensure_packages
     ensure_install
     write_config
     start_server
