@@ -80,6 +80,7 @@ class DiscordAdapter(Adapter[DiscordSettings]):
         super().__init__(settings)
         self.composer = Composer(settings.template, [Measure(4096, Unit.CODEPOINTS)],
                                  link_required=False)
+        self.guild: str | None = None
 
     @property
     def base_url(self) -> str:
@@ -133,10 +134,21 @@ class DiscordAdapter(Adapter[DiscordSettings]):
 
     async def create(self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt
                      ) -> RemoteRef:
+        guild = await self.guild_id(client)  # before sending: a failure here sends nothing
         response = await send(client, self.name, "POST", self.webhook(),
                               params={"wait": "true"}, json=payload.data["message"])
         body = self.classify(response)
-        return RemoteRef(str(body["id"]), None, {"channel_id": body.get("channel_id")})
+        channel = body.get("channel_id")
+        url = f"https://discord.com/channels/{guild}/{channel}/{body['id']}" if guild and channel else None
+        return RemoteRef(str(body["id"]), url, {"channel_id": channel})
+
+    async def guild_id(self, client: httpx.AsyncClient) -> str:
+        """The server (guild) id a message's address needs; only the webhook object tells
+        it, so it is read once per run."""
+        if self.guild is None:
+            found = self.classify(await send(client, self.name, "GET", self.webhook()))
+            self.guild = str(found.get("guild_id") or "") if isinstance(found, dict) else ""
+        return self.guild
 
     async def update(self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef,
                      attempt: Attempt) -> RemoteRef:

@@ -28,6 +28,7 @@ from syndicate.sandbox.base import Clock, Fake, json_response
 WEBHOOK_ID = "1180000000000000001"
 WEBHOOK_TOKEN = "sandbox-discord-webhook-token"
 CHANNEL_ID = "1180000000000000002"
+GUILD_ID = "1180000000000000003"
 BUCKET, WINDOW = 5, 2.0
 EMBED_LIMITS = {"title": 256, "description": 4096}
 
@@ -64,7 +65,9 @@ class FakeDiscord:
 
     def records(self) -> list[dict[str, Any]]:
         return [{"id": m["id"], "title": (m["embeds"][0].get("title") if m["embeds"] else None)
-                 or m["content"].split("\n")[0], "url": None} for m in self.messages.values()]
+                 or m["content"].split("\n")[0],
+                 "url": f"https://discord.com/channels/{GUILD_ID}/{CHANNEL_ID}/{m['id']}"}
+                for m in self.messages.values()]
 
     def dump(self) -> dict[str, Any]:
         return {"messages": self.messages, "serial": self.serial}
@@ -105,7 +108,7 @@ class FakeDiscord:
         if message_id is None:
             if request.method == "GET":
                 return json_response(200, {"id": WEBHOOK_ID, "type": 1, "name": "Sandbox",
-                                           "channel_id": CHANNEL_ID})
+                                           "channel_id": CHANNEL_ID, "guild_id": GUILD_ID})
             if request.method != "POST":
                 return discord_error(405, 0, "405: Method Not Allowed")
             return self.execute(request)
