@@ -102,3 +102,23 @@ def test_deterministic_record_keys_are_valid_tids() -> None:
     assert regex.fullmatch(r"[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}", key)
     assert key == tid(datetime(2021, 1, 28, tzinfo=UTC), "https://blog.example.com/a/")
     assert key != tid(datetime(2021, 1, 28, tzinfo=UTC), "https://blog.example.com/b/")
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=TEXT, summary=TEXT, tags=TAGS, url=URLS)
+def test_escaped_texts_fit_as_sent(title: str, summary: str, tags: list[str], url: str) -> None:
+    """LinkedIn and Slack count the text after escaping: the limit holds for what is sent,
+    and LinkedIn's parser keeps all of it (nothing unescaped cuts it short)."""
+    from adapters.linkedin.adapter import hashtag, little
+    from adapters.linkedin.fake import parse_little
+    from adapters.slack.adapter import mrkdwn
+
+    linkedin = Composer("{title}\n\n{summary}\n\n{tags}", [Measure(300, Unit.UTF16)],
+                        link_required=False, escape=little, tag_text=hashtag)
+    sent = linkedin.compose(title=title, summary=summary, url=url, tags=tags).text
+    assert count(sent, Unit.UTF16) <= 300
+    assert parse_little(sent) == regex.sub(r"\\(.)", r"\1", sent), "LinkedIn keeps all of it"
+    slack = Composer("{summary}\n\n{tags}", [Measure(200, Unit.CODEPOINTS)], link_required=False,
+                     escape=mrkdwn)
+    assert count(slack.compose(title=title, summary=summary, url=url, tags=tags).text,
+                 Unit.CODEPOINTS) <= 200
