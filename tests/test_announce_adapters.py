@@ -258,3 +258,19 @@ def test_linkedin_retired_version_says_what_to_set() -> None:
     adapter = linkedin(version="202401")
     with pytest.raises(Rejected, match="version"):
         run(FakeLinkedIn(), lambda c: adapter.create(c, adapter.render(post()), Attempt("a")))
+
+
+@pytest.mark.parametrize("name", ["mastodon", "bluesky", "linkedin", "discord", "slack"])
+def test_account_names_where_we_write_without_a_secret(name: str) -> None:
+    from syndicate import registry
+
+    cls = registry.get(name)
+    secret = "https://hooks.example/services/T1/B2/very-secret-part" if name in ("discord", "slack") \
+        else "very-secret-part"
+    values: dict[str, Any] = {f: secret for f in cls.settings_model.secret_fields()}
+    if name == "mastodon":
+        values["base_url"] = "https://example.social"
+    if name == "bluesky":
+        values["identifier"] = "me.bsky.social"
+    account = cls(cls.settings_model(**values)).account()
+    assert account and "very-secret-part" not in account
