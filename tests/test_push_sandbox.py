@@ -16,6 +16,7 @@ from tests.conftest import EXAMPLE_BLOG
 from tests.sandboxing import SimClock, make_sandbox, push_once, titles_by_platform
 
 PLATFORMS = ("medium", "telegram", "wordpress")
+"""The seed platforms these checks speak of; the announce platforms have test_announce_push."""
 
 
 def expected_titles(site_dir: Path) -> dict[str, set[str]]:
@@ -33,13 +34,13 @@ def test_first_push_creates_every_post_everywhere_and_a_second_sends_nothing(
         example_blog: Path, tmp_path: Path) -> None:
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock)
-    outcomes, errors = push_once(example_blog, box, clock)
+    outcomes, errors = push_once(example_blog, box, clock, list(PLATFORMS))
     assert not errors
     assert not [o for o in outcomes if o.outcome in ("failed", "uncertain")], outcomes
     for platform, titles in expected_titles(example_blog).items():
         assert sorted(titles_by_platform(box)[platform]) == sorted(titles), platform
     writes = box.writes()
-    again, _ = push_once(example_blog, box, clock)
+    again, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     assert box.writes() == writes, "a second push must send no write request"
     assert {o.outcome for o in again} == {"skipped"}
 
@@ -48,13 +49,13 @@ def test_an_edit_updates_wordpress_and_telegram_and_medium_reports_blocked(
         example_blog: Path, tmp_path: Path) -> None:
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock)
-    push_once(example_blog, box, clock)
+    push_once(example_blog, box, clock, list(PLATFORMS))
     seed = example_blog / "_posts" / "想法" / "2021-01-28-xiaomi.md"
     text = seed.read_text(encoding="utf-8")
     text = text.replace('summary: "1 月 24 号', 'summary: "（更新）1 月 24 号')
     text = text.replace("容笔者道来。\n", "容笔者道来。（本文已更新）\n", 1)
     seed.write_text(text, encoding="utf-8")
-    outcomes, _ = push_once(example_blog, box, clock)
+    outcomes, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     seed_outcomes = {o.platform: o for o in outcomes if o.key.endswith("xiaomi.md")}
     assert seed_outcomes["wordpress"].outcome == "updated"
     assert seed_outcomes["telegram"].outcome == "updated"
@@ -71,12 +72,12 @@ def test_an_edit_updates_wordpress_and_telegram_and_medium_reports_blocked(
 def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Path) -> None:
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock)
-    push_once(example_blog, box, clock)
+    push_once(example_blog, box, clock, list(PLATFORMS))
     before = titles_by_platform(box)
     folder = example_blog / "_posts" / "想法"
     old_key = "_posts/想法/2021-01-28-xiaomi.md"
     (folder / "2021-01-28-xiaomi.md").rename(folder / "2021-01-28-xiaomi-phone.md")
-    outcomes, _ = push_once(example_blog, box, clock)
+    outcomes, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     renamed = [o for o in outcomes if o.key.endswith("xiaomi-phone.md")]
     assert {o.platform for o in renamed} == set(PLATFORMS)
     assert {o.outcome for o in renamed} == {"blocked"}
@@ -87,7 +88,7 @@ def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Pat
     moved = folder / "2021-01-28-xiaomi-phone.md"
     moved.write_text(moved.read_text(encoding="utf-8").replace(
         "---\n", f'---\nsyndicate: {{key: "{old_key}"}}\n', 1), encoding="utf-8")
-    outcomes, _ = push_once(example_blog, box, clock)
+    outcomes, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     seed = {o.platform: o.outcome for o in outcomes if o.key == old_key}
     assert seed == {"wordpress": "updated", "telegram": "updated", "medium": "blocked"}
     assert sorted(map(sorted, titles_by_platform(box).values())) == sorted(map(sorted, before.values()))
@@ -111,14 +112,14 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
     rng = random.Random(plan_seed)
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock, FaultPlan(rate=rng.uniform(0.1, 0.6), seed=plan_seed))
-    push_once(site, box, clock)
+    push_once(site, box, clock, list(PLATFORMS))
     State.load(site)  # valid after a faulty run
     box.faults.rate = 0.0
     posts, _ = open_site(site).read_all()
     titles = {f"{p.key}|{name}": p.for_platform(name).title for p in posts for name in PLATFORMS}
     for _rerun in range(6):
         settle_uncertain(site, titles_by_platform(box), titles)
-        outcomes, _ = push_once(site, box, clock)
+        outcomes, _ = push_once(site, box, clock, list(PLATFORMS))
         if all(o.outcome in ("skipped", "blocked") for o in outcomes):
             break
     held = titles_by_platform(box)
