@@ -103,9 +103,8 @@ def payload_problems(adapter: Any, payload: Any) -> list[str]:
     problems: list[str] = []
     caps = adapter.capabilities
     data = payload.data
-    for limit in caps.limits:
-        value = data.get(limit.field)
-        if isinstance(value, str) and count(value, limit.unit, url_length=limit.url_length) > limit.maximum:
+    for limit, value in adapter.measured(payload):
+        if count(value, limit.unit, url_length=limit.url_length) > limit.maximum:
             problems.append(f"{adapter.name}: {limit.field} over {limit.maximum}")
     for message in data.get("messages", ()) or ():
         params = message.get("params") or {}
@@ -121,6 +120,6 @@ def payload_problems(adapter: Any, payload: Any) -> list[str]:
             problems.append(f"{adapter.name}: the Telegram fake refuses {field}: {exc}")
             continue
         for limit in caps.limits:
-            if limit.field == field and count(plain, limit.unit) > limit.maximum:
+            if limit.field == f"messages[].params.{field}" and count(plain, limit.unit) > limit.maximum:
                 problems.append(f"{adapter.name}: {field} is {count(plain, limit.unit)} > {limit.maximum}")
     return problems

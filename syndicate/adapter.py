@@ -50,6 +50,8 @@ class Limit:
     """A length limit on one field of a payload, counted the platform's way."""
 
     field: str
+    """Dotted path into ``payload.data``: ``"title"``, ``"article.body_markdown"``; ``[]``
+    after a key walks every element of that list (``"messages[].params.text"``)."""
     maximum: int
     unit: Unit
     url_length: int | None = None
@@ -64,6 +66,45 @@ class TagRules:
     max_length: int | None = None
     pattern: str | None = None
     """A regular expression every kept tag must fully match (None: anything)."""
+
+
+def values_at(data: Any, path: str) -> list[str]:
+    """The strings found at a ``Limit.field`` path in ``data`` (none if the path is absent).
+
+    Missing keys and non-string leaves are skipped rather than raised: a payload that does
+    not carry a field (a photo message has a caption, not a text) has nothing to measure.
+    """
+    found = [data]
+    for step in path.split("."):
+        key, each = (step[:-2], True) if step.endswith("[]") else (step, False)
+        following: list[Any] = []
+        for value in found:
+            if not isinstance(value, Mapping) or key not in value:
+                continue
+            inner = value[key]
+            if each:
+                following += list(inner) if isinstance(inner, (list, tuple)) else []
+            else:
+                following.append(inner)
+        found = following
+    return [value for value in found if isinstance(value, str)]
+
+
+@dataclass(frozen=True)
+class About:
+    """One platform in words: the README's platform table and the preview's headings read this."""
+
+    title: str
+    """The platform's own spelling of its name (``WordPress``)."""
+    posted: str = ""
+    """What is posted."""
+    format: str = ""
+    limits: str = ""
+    """The limits, as the platform counts them."""
+    update: str = ""
+    """Whether and how a changed post is updated."""
+    after_timeout: str = ""
+    """What happens when a create timed out: found again, or ``uncertain``."""
 
 
 @dataclass(frozen=True)
@@ -136,12 +177,16 @@ class Attempt:
     """One try at writing one post to one platform, as the engine tracks it.
 
     ``resume`` holds what an earlier, interrupted try recorded; ``record`` saves progress
-    durably (the engine writes the state file) before the adapter sends the next request.
+    durably (the engine writes the state file) once a request's answer is known, so the
+    next run resumes after it; ``note`` keeps facts the resume will need (how many parts,
+    of which kinds) without a write of its own: they go to disk with the write-ahead
+    record the engine makes as the next request leaves.
     """
 
     attempt_id: str
     resume: Mapping[str, Any] = field(default_factory=dict)
     record: Callable[[Mapping[str, Any]], None] = lambda _progress: None
+    note: Callable[[Mapping[str, Any]], None] = lambda _progress: None
 
 
 SettingsT = TypeVar("SettingsT", bound=PlatformSettings)
@@ -153,6 +198,23 @@ class Adapter(ABC, Generic[SettingsT]):
     name: ClassVar[str]
     settings_model: ClassVar[type[PlatformSettings]]
     capabilities: ClassVar[Capabilities]
+    about: ClassVar[About | None] = None
+    """Words for the README table and the preview; ``described()`` fills a missing one."""
+
+    @classmethod
+    def described(cls) -> About:
+        return cls.about if cls.about is not None else About(title=cls.name.capitalize())
+
+    @classmethod
+    def measured(cls, payload: Payload) -> list[tuple[Limit, str]]:
+        """Every declared limit with each text it applies to, as the platform counts it.
+
+        By default the texts found at each ``Limit.field`` path; an adapter whose platform
+        counts something else (Telegram counts the text after parsing its HTML) overrides
+        this, so that the preview and the benchmarks measure what the platform measures.
+        """
+        return [(limit, text) for limit in cls.capabilities.limits
+                for text in values_at(payload.data, limit.field)]
 
     def __init__(self, settings: SettingsT) -> None:
         self.settings = settings
@@ -160,6 +222,13 @@ class Adapter(ABC, Generic[SettingsT]):
     @property
     def base_url(self) -> str:
         return str(self.settings.base_url).rstrip("/")
+
+    def account(self) -> str:
+        """Which account this adapter writes to, never using a secret: the state file binds
+        every entry to it, so a push to another account (or to the sandbox) never reads or
+        writes this one's records. Platforms with several accounts per base URL add the
+        account's identity (a chat, a user, a publication)."""
+        return self.base_url
 
     @abstractmethod
     def render(self, post: Post) -> Payload:
@@ -183,6 +252,24 @@ class Adapter(ABC, Generic[SettingsT]):
         """Look for a copy an ambiguous create may have made; only if ``can_find``."""
         raise NotImplementedError(f"{self.name} cannot look up posts")
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Take the remote copy down (``syndicate unpublish``); only adapters that can
+        override this, and ``can_unpublish`` says whether one did."""
+        raise NotImplementedError(f"{self.name} cannot delete a post")
+
+    @classmethod
+    def can_unpublish(cls) -> bool:
+        return cls.delete is not Adapter.delete
+
     async def check(self, client: httpx.AsyncClient) -> str:
         """Verify credentials and settings without posting; returns who we are."""
         return "no check available"
+
+    @classmethod
+    def confirm_sent(cls, progress: Mapping[str, Any], published: str | None
+                     ) -> tuple[bool, dict[str, Any]]:
+        """A person says the request that was in flight went out (``syndicate resolve
+        --published``, with the URL or id they saw, if any). Returns whether the whole
+        post is now out, and the progress to keep; a multi-part adapter records the part
+        and says False while parts remain, so the next push sends only those."""
+        return True, dict(progress)

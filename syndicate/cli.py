@@ -17,7 +17,7 @@ import typer
 
 app = typer.Typer(
     name="syndicate",
-    help="Cross-post a static blog to Medium, WordPress, Telegram and more — never twice.",
+    help="Cross-post a static blog to the platforms you use — never twice.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals could hold tokens
     add_completion=False,
@@ -165,6 +165,21 @@ def resolve(
     setup_logging(False)
     raise typer.Exit(commands.resolve(site, post, platform, published=published, retry=retry,
                                       sandbox=sandbox))
+
+
+@app.command()
+@guarded
+def unpublish(
+    post: Annotated[str, typer.Argument(help="Post key of a post whose file is gone.")],
+    platform: Annotated[str, typer.Argument(help="Platform to delete its copy from.")],
+    site: SiteOpt = Path("."),
+    sandbox: Annotated[bool, typer.Option("--sandbox", help="Use the built-in fakes.")] = False,
+) -> None:
+    """Delete a removed post's copy where the platform can delete (WordPress, Telegram)."""
+    from syndicate import commands
+
+    setup_logging(False)
+    raise typer.Exit(commands.unpublish(site, post, platform, sandbox=sandbox))
 
 
 @app.command()

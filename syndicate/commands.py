@@ -122,7 +122,8 @@ def preview(
     return 1 if errors else 0
 
 
-SANDBOX_DIR = "sandbox"
+from syndicate.state import SANDBOX_DIR  # noqa: E402 - the sandbox folder in .syndicate
+
 STARTER_CONFIG = """\
 # syndicate's settings for this site. Secrets never go here: see .env.example.
 # Posts dated before this are never sent (a first run must not flood your followers).
@@ -135,13 +136,7 @@ max_per_run = 20
 # drop = [".donate-button", "#comments"]
 # footer = "Originally published at {{canonical_url}}"
 
-# [platforms.telegram]
-# mode = "link"            # link | full | telegraph
-# chat_id = "@yourchannel"
-# [platforms.wordpress]
-# status = "publish"
-# [platforms.medium]
-# publish_status = "draft"
+# Per platform: enabled, drop, replace, footer and the platform's own settings.
 """
 
 
@@ -162,6 +157,8 @@ def sandbox_overrides(env: dict[str, str]) -> dict[str, dict[str, Any]]:
     overrides: dict[str, dict[str, Any]] = {}
     for name, value in env.items():
         platform, _, field = name.removeprefix("SYNDICATE_").partition("__")
+        if not field:  # SYNDICATE_SANDBOX itself: a marker, no platform's setting
+            continue
         overrides.setdefault(platform.lower(), {})[field.lower()] = value
     return overrides
 
@@ -285,11 +282,9 @@ def push_outcomes(site_dir: Path, platforms: list[str] | None, posts: list[str] 
 
 def state_path_of(site_root: Path, *, sandbox: bool) -> Path:
     """Where a run keeps its state: the site's own file, or the sandbox's separate one."""
-    from syndicate.layout import STATE_DIR, STATE_NAME
+    from syndicate.state import state_file
 
-    if sandbox:
-        return site_root / STATE_DIR / SANDBOX_DIR / STATE_NAME
-    return site_root / STATE_DIR / STATE_NAME
+    return state_file(site_root, sandbox=sandbox)
 
 
 def status(site_dir: Path, *, json_out: bool, sandbox: bool = False) -> int:
@@ -323,7 +318,10 @@ def init(site_dir: Path, platforms: list[str] | None) -> int:
     config_path = Path(site_dir) / CONFIG_NAME
     out = report.console()
     if not config_path.exists():
-        config_path.write_text(STARTER_CONFIG.format(since=date.today().isoformat()), encoding="utf-8")
+        from syndicate.folders import starter_tables
+
+        starter = STARTER_CONFIG.format(since=date.today().isoformat()) + starter_tables()
+        config_path.write_text(starter, encoding="utf-8")
         out.print(f"wrote {config_path}")
     run = open_run(site_dir, platforms, sandbox=False, push=False)
     with StateLock(run.site.root):
@@ -364,6 +362,41 @@ def resolve(site_dir: Path, key: str | None, platform: str | None, *,
         except ValueError as exc:
             report.console(stderr=True).print(str(exc))
             return 2
+    return 0
+
+
+def unpublish(site_dir: Path, key: str, platform: str, *, sandbox: bool = False) -> int:
+    """``syndicate unpublish POST PLATFORM``: delete the copy of a post whose file is gone."""
+    import asyncio
+
+    from syndicate import report
+    from syndicate.engine import unpublish as take_down
+    from syndicate.errors import PlatformError
+    from syndicate.state import State, StateLock
+
+    run = open_run(site_dir, [platform], sandbox=sandbox, push=True)
+    err = report.console(stderr=True)
+    with StateLock(run.site.root):
+        state = State.read(run.state_path)
+        present = {s.rel_path for s in run.site.discover()}
+        state.claim_site(run.site.base_url, run.site.kind, present)
+        adapter = run.adapters[platform]
+        state.bind(platform, adapter.account())
+        entry = state.get(key, platform)
+        if entry is not None and (entry.source or key) in present:
+            err.print(f"{key} still has its file: delete it (or set 'published: false') first, "
+                      "or the next push publishes it again")
+            return 2
+        try:
+            gone = asyncio.run(take_down(adapter, state, key,
+                                         transport=run.transports.get(platform)))
+        except ValueError as exc:
+            err.print(str(exc))
+            return 2
+        except PlatformError as exc:
+            err.print(f"{platform}: {exc}")
+            return 1
+    report.console().print(f"unpublished {key} from {platform} ({gone.url or gone.remote_id})")
     return 0
 
 

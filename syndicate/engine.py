@@ -22,20 +22,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_before_delay,
-)
+from tenacity import AsyncRetrying, RetryCallState, stop_after_attempt, stop_before_delay
 
 from syndicate.adapter import Adapter, Attempt, RemoteRef
 from syndicate.errors import Ambiguous, AuthFailed, PlatformError, RateLimited, Rejected, Transient
 from syndicate.http import build_client
-from syndicate.pacing import PacedTransport
+from syndicate.pacing import LEAVING, PacedTransport
 from syndicate.planner import Action
-from syndicate.state import Entry, State
+from syndicate.state import IN_FLIGHT, Entry, State, post_fingerprint
 
 log = logging.getLogger("syndicate.engine")
 AnyAdapter = Adapter[Any]
@@ -89,19 +83,27 @@ class Engine:
             return max(backoff, error.retry_after)
         return backoff
 
-    async def retrying(self, call: Callable[[], Awaitable[Any]], action: Action) -> Any:
-        def before_sleep(state: RetryCallState) -> None:
+    def should_retry(self, action: Action) -> Callable[[RetryCallState], bool]:
+        """Transient failures are retried; a rate limit asking for longer than the policy's
+        longest wait ends this post's run instead (Medium's daily cap asks for hours)."""
+        def decide(state: RetryCallState) -> bool:
             error = state.outcome.exception() if state.outcome else None
             if isinstance(error, RateLimited) and (error.retry_after or 0) > self.policy.longest_wait:
                 log.warning("%s %s: rate limited for %.0f s; giving up for this run",
                             action.platform, action.key, error.retry_after or 0)
-                raise error
+                return False
+            return isinstance(error, Transient)
+        return decide
+
+    async def retrying(self, call: Callable[[], Awaitable[Any]], action: Action) -> Any:
+        def before_sleep(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
             wait = state.next_action.sleep if state.next_action else 0
             log.warning("%s %s: attempt %d failed (%s); retrying in %.1f s", action.platform,
                         action.key, state.attempt_number, error, wait)
 
         retrying = AsyncRetrying(
-            retry=retry_if_exception_type(Transient),
+            retry=self.should_retry(action),
             stop=stop_after_attempt(self.policy.attempts) | stop_before_delay(self.policy.total_seconds),
             wait=self.wait_seconds, sleep=self.sleep, before_sleep=before_sleep, reraise=True)
         async for attempt in retrying:
@@ -210,7 +212,8 @@ class Engine:
 
     def recorder(self, action: Action, entry: Entry) -> Callable[[Mapping[str, Any]], None]:
         def record(progress: Mapping[str, Any]) -> None:
-            entry.progress = {**entry.progress, **progress}
+            # An answer came back and is saved with it: nothing of this post is in flight.
+            entry.progress = {**entry.progress, **progress, IN_FLIGHT: False}
             self.state.put(action.key, action.platform, entry)
             self.state.save()
         return record
@@ -223,6 +226,9 @@ class Engine:
         entry.source, entry.source_hash, entry.config_hash = (
             action.source, action.source_hash, action.config_hash)
         entry.progress, entry.last_error = {}, None
+        if action.post is not None:
+            entry.post_fingerprint = post_fingerprint(action.post.title,
+                                                      action.post.date.date().isoformat())
         self.state.put(action.key, action.platform, entry)
         self.state.save()
         return self.emit(Outcome(action.key, action.platform, kind, action.title, ref.id, ref.url))
@@ -233,15 +239,24 @@ class Engine:
         entry = Entry(status="pending", source=action.source, source_hash=action.source_hash,
                       config_hash=action.config_hash, attempt_id=uuid.uuid4().hex,
                       progress=dict(previous.progress) if previous else {})
-        self.state.put(action.key, action.platform, entry)
-        self.state.save()  # write-ahead: the attempt is on disk before anything is sent
         record = self.recorder(action, entry)
         payload = action.payload
 
+        def note(progress: Mapping[str, Any]) -> None:
+            entry.progress = {**entry.progress, **progress}
+
+        def leaving(_request: httpx.Request) -> None:
+            # Write-ahead, as late as it can be: after any pacing wait, right before the
+            # request leaves. Killed while waiting, the run has sent and recorded nothing.
+            entry.progress = {**entry.progress, IN_FLIGHT: True}
+            self.state.put(action.key, action.platform, entry)
+            self.state.save()
+
         def attempt() -> Attempt:
             # Built afresh for every try: a retry resumes from what the failed try recorded.
-            return Attempt(entry.attempt_id or "", dict(entry.progress), record)
+            return Attempt(entry.attempt_id or "", dict(entry.progress), record, note)
 
+        token = LEAVING.set(leaving)
         try:
             ref = await self.retrying(lambda: adapter.create(client, payload, attempt()), action)
         except Ambiguous as exc:
@@ -251,6 +266,8 @@ class Engine:
             self.state.save()
             return self.emit(Outcome(action.key, action.platform, "uncertain", action.title,
                                      error=str(exc)))
+        finally:
+            LEAVING.reset(token)
         return self.published(action, entry, ref, "created")
 
     async def update(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
@@ -274,7 +291,15 @@ class Engine:
     async def reconcile(self, client: httpx.AsyncClient, adapter: AnyAdapter, action: Action) -> Outcome:
         assert action.payload is not None
         payload = action.payload
-        found = await self.retrying(lambda: adapter.find(client, payload), action)
+        try:
+            found = await self.retrying(lambda: adapter.find(client, payload), action)
+        except Ambiguous as exc:  # a copy may be there, but nothing proves it is ours
+            entry = self.state.get(action.key, action.platform) or Entry(status="pending")
+            entry.status, entry.last_error = "uncertain", str(exc)
+            self.state.put(action.key, action.platform, entry)
+            self.state.save()
+            return self.emit(Outcome(action.key, action.platform, "uncertain", action.title,
+                                     error=str(exc)))
         if found is None:
             log.info("%s %s: not found after an interrupted create; creating it", action.platform,
                      action.key)
@@ -284,17 +309,60 @@ class Engine:
 
 
 def resolve(state: State, key: str, platform: str, *, published: str | None, retry: bool) -> Entry:
-    """Settle an uncertain entry by a person's word: it went out (at this URL) or it did not."""
+    """Settle an uncertain entry by a person's word: what was in flight went out (at this
+    URL) or it did not. Parts already known to be out are kept either way, so the next
+    push sends only what is missing and the entry stays editable."""
     entry = state.get(key, platform)
     if entry is None or entry.status not in ("uncertain", "pending"):
         raise ValueError(f"{key} on {platform} is not uncertain")
+    progress = {k: v for k, v in entry.progress.items() if k != IN_FLIGHT}
+    entry.last_error = None
     if retry:
-        state.remove(key, platform)
+        if not progress:
+            state.remove(key, platform)
+            state.save()
+            return entry
+        entry.status, entry.progress = "failed", {**progress, IN_FLIGHT: False}
+        entry.last_error = "resolved: the next push sends what had not gone out"
     else:
-        entry.status = "published"
-        entry.url = published if published and "://" in published else entry.url
-        entry.remote_id = published if published and "://" not in published else (entry.remote_id or "manual")
-        entry.last_error = None
-        state.put(key, platform, entry)
+        complete, progress = confirmer(platform)(progress, published)
+        if complete:
+            entry.status, entry.progress = "published", {}
+            entry.extra = progress or dict(entry.extra)
+            entry.url = published if published and "://" in published else entry.url
+            entry.remote_id = (published if published and "://" not in published
+                               else (entry.remote_id or "manual"))
+        else:
+            entry.status, entry.progress = "failed", {**progress, IN_FLIGHT: False}
+            entry.last_error = "resolved: the next push sends the parts still missing"
+    state.put(key, platform, entry)
+    state.save()
+    return entry
+
+
+def confirmer(platform: str) -> Callable[[Mapping[str, Any], str | None], tuple[bool, dict[str, Any]]]:
+    """The adapter's own way to take a person's word for a part (default: the post is out)."""
+    from syndicate import registry
+    from syndicate.errors import ConfigError
+
+    try:
+        return registry.get(platform.split("@", 1)[0]).confirm_sent
+    except ConfigError:  # an adapter no longer installed: its record, taken as a whole
+        return Adapter.confirm_sent
+
+
+async def unpublish(adapter: AnyAdapter, state: State, key: str, *,
+                    transport: httpx.AsyncBaseTransport | None = None) -> Entry:
+    """Take one post's copy down where the platform can delete, then forget its entry.
+
+    Only for a post whose file is gone (else the next push would publish it again)."""
+    entry = state.get(key, adapter.name)
+    if entry is None or entry.status != "published" or not entry.remote_id:
+        raise ValueError(f"{key} is not published on {adapter.name}")
+    if not adapter.can_unpublish():
+        raise ValueError(f"{adapter.name} cannot delete a post; take it down there by hand")
+    async with build_client(adapter.base_url, transport=transport) as client:
+        await adapter.delete(client, RemoteRef(entry.remote_id, entry.url, entry.extra))
+    state.remove(key, adapter.name)
     state.save()
     return entry

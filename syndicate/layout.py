@@ -15,3 +15,6 @@ IGNORED_DIRS = frozenset({".git", STATE_DIR, "_site", "node_modules", "vendor", 
 """Never searched for posts, at any depth: build output, dependencies, drafts."""
 MEMO_SWITCH_ENV = "SYNDICATE_NO_MEMO"
 """Set (to anything) to plan in full every time (see planmemo); a switch, not a setting."""
+SANDBOX_ENV = "SYNDICATE_SANDBOX"
+"""Exported by ``syndicate sandbox`` with the other settings: a run that sees it keeps its
+state in the sandbox's own file, never in the site's real one."""

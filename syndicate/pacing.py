@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 
 import httpx
 
@@ -20,6 +21,10 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 WINDOW = 60.0
+LEAVING: ContextVar[Callable[[httpx.Request], None] | None] = ContextVar("leaving", default=None)
+"""Called with each write request at the moment it leaves, after any pacing wait: the
+engine writes its write-ahead record there, so a run killed while waiting has sent
+nothing and recorded nothing (one task per post, so the variable is that post's)."""
 
 
 class PacedTransport(httpx.AsyncBaseTransport):
@@ -57,6 +62,9 @@ class PacedTransport(httpx.AsyncBaseTransport):
                     self.recent.append(now)
                     while len(self.recent) > self.per_minute:
                         self.recent.popleft()
+        leaving = LEAVING.get()
+        if leaving is not None and request.method in WRITE_METHODS:
+            leaving(request)
         return await self.inner.handle_async_request(request)
 
     async def aclose(self) -> None:

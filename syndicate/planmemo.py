@@ -186,7 +186,7 @@ def forget(root: str) -> None:
 
 
 def write_atomically(path: str, text: str) -> None:
-    import tempfile  # only a full plan writes; the quick path never pays for this import
+    from syndicate.atomicfile import write_atomic
 
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
@@ -194,14 +194,7 @@ def write_atomically(path: str, text: str) -> None:
     if not os.path.exists(ignore):
         with open(ignore, "w", encoding="utf-8") as handle:
             handle.write("# rebuilt by syndicate as needed; never commit it\n*\n")
-    fd, temp = tempfile.mkstemp(prefix=".plan-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
+    write_atomic(path, text, durable=False)  # a lost memo costs one full plan, nothing more
 
 
 def recall(root: str, platforms: Sequence[str]) -> dict[str, Any] | None:

@@ -18,7 +18,8 @@ from syndicate.errors import SourceError
 from syndicate.post import Post
 from syndicate.postfilter import matching, require_matched
 from syndicate.sources import Site, SourceFile
-from syndicate.state import DONE, Entry, State
+from syndicate.sources.site import unexpected
+from syndicate.state import DONE, Entry, State, post_fingerprint
 
 AnyAdapter = Adapter[Any]
 WRITES = frozenset({"create", "update", "reconcile"})
@@ -51,6 +52,8 @@ def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter) -> tuple[
     if entry is None or entry.status == "failed":
         return "create", "new" if entry is None else "earlier attempt failed", False
     if entry.status == "pending":
+        if not entry.in_flight:
+            return "create", "resuming an interrupted create (nothing was in flight)", False
         if caps.can_find:
             return "reconcile", "an earlier create may have gone out; looking it up first", False
         return "uncertain", ("an earlier create may have gone out and this platform cannot be "
@@ -87,7 +90,12 @@ def plan(
     errors: list[SourceError] = []
     del today
     sources = site.discover()
-    vanished = vanished_by_hash(state, {s.rel_path for s in sources})
+    present = {s.rel_path for s in sources}
+    state.claim_site(site.base_url, site.kind, present)  # refuses another site's state file
+    for name, adapter in adapters.items():
+        state.bind(name, adapter.account())
+    vanished = vanished_by_hash(state, present)
+    gone = vanished_by_fingerprint(state, present)
     matched: set[str] = set()
     for source in sources:
         if only:
@@ -114,15 +122,53 @@ def plan(
             continue
         try:
             post = site.read(source)
+            renamed_from = None
+            if not known and post.key not in state.posts:
+                renamed_from = vanished.get(digest) or (None if post.key != source.rel_path else
+                                                        gone.get(fingerprint_of(post)))
+            actions.extend(plan_post(post, source, digest, pending_platforms, adapters, state,
+                                     config, fingerprints, payload_for, renamed_from))
         except SourceError as exc:
             errors.append(exc)
-            continue
-        renamed_from = (vanished.get(digest) if not known and post.key not in state.posts else None)
-        actions.extend(plan_post(post, source, digest, pending_platforms, adapters, state, config,
-                                 fingerprints, payload_for, renamed_from))
+        except Exception as exc:  # noqa: BLE001 - one post's failure is never the run's
+            errors.append(unexpected(source.rel_path, exc))
     require_matched(only, matched)
+    if not only:
+        actions.extend(removed(state, present, adapters, actions))
     actions = order_and_cap(actions, config.max_per_run)
     return actions, errors
+
+
+def removed(state: State, present: set[str], adapters: Mapping[str, AnyAdapter],
+            planned: list[Action]) -> list[Action]:
+    """Posts whose file is gone: said once per platform, never acted on (the copies stay;
+    a rename that was recognised is already explained on the new file's row)."""
+    explained = {a.reason.split("'")[1] for a in planned
+                 if a.kind == "blocked" and "which is gone" in a.reason}
+    rows = []
+    for key, name, entry in state.entries():
+        if (name in adapters and entry.source and entry.source not in present
+                and key not in explained and entry.status in DONE):
+            hint = (f"; 'syndicate unpublish {key} {name}' deletes it there"
+                    if type(adapters[name]).can_unpublish() else "")
+            rows.append(Action("skip", key, name, entry.source,
+                               f"source removed; the copies stay{hint}"))
+    return rows
+
+
+def fingerprint_of(post: Post) -> str:
+    return post_fingerprint(post.title, post.date.date().isoformat())
+
+
+def vanished_by_fingerprint(state: State, present: set[str]) -> dict[str, str]:
+    """Post keys by title and date, for entries whose file is gone: a new file with the
+    same title and date is that post renamed (and perhaps edited), not a new post. A post
+    that names its own key in front matter has been decided about, and is not matched."""
+    found: dict[str, str] = {}
+    for key, _name, entry in state.entries():
+        if entry.source and entry.source not in present and entry.post_fingerprint:
+            found.setdefault(entry.post_fingerprint, key)
+    return found
 
 
 def vanished_by_hash(state: State, present: set[str]) -> dict[str, str]:
@@ -150,11 +196,15 @@ def plan_post(post: Post, source: SourceFile, digest: str, names: list[str],
         if not post.options.allows(name):
             out.append(replace(base, reason="not for this platform (front matter 'syndicate')"))
             continue
-        if entry is None and renamed_from is not None and state.get(renamed_from, name) is not None:
+        former = state.get(renamed_from, name) if entry is None and renamed_from else None
+        if former is not None:
+            same = "the same file as" if former.source_hash == digest else "the same title and date as"
             out.append(replace(base, kind="blocked", reason=(
-                f"the same file as '{renamed_from}', which is gone: if it was renamed, add "
-                f"'syndicate: {{key: \"{renamed_from}\"}}' to its front matter so it keeps its "
-                "history; any other edit makes it a new post")))
+                f"{same} '{renamed_from}', which is gone: if it was renamed, add "
+                f"'syndicate: {{key: \"{renamed_from}\"}}' to its front matter (or, if it has a "
+                f"'syndicate:' block already, the line 'key: \"{renamed_from}\"' inside it) so "
+                "it keeps its history; if it is a new post, give it a key of its own the same "
+                "way")))
             continue
         if entry is None and config.since and post.date.date() < config.since:
             out.append(replace(base, reason=f"dated before 'since' ({config.since})"))

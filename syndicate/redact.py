@@ -24,8 +24,15 @@ def register(secret: str | None) -> None:
     global _pattern
     if not secret or len(secret) < 4:
         return
+    from base64 import b64encode
+    from urllib.parse import quote, quote_plus
+
     with _lock:
-        variants = {secret, secret.replace(" ", "")}
+        # every form a secret takes on its way out: as typed, without its blanks, and
+        # percent-encoded (in a URL path or query), so a verbose log never shows it either
+        variants = {secret, secret.replace(" ", ""), quote(secret, safe=""), quote(secret),
+                    quote_plus(secret), quote_plus(secret, safe="/"),
+                    b64encode(secret.encode()).decode()}
         if variants <= _secrets:
             return
         _secrets.update(v for v in variants if len(v) >= 4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -23,8 +24,13 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 and C1 controls (ESC among them) but tab and newline: a title or error text holding
+an escape sequence must not reach the terminal raw (rich strips only a few controls)."""
+
+
 def safe(text: str) -> str:
-    return escape(redact(text))
+    return escape(redact(CONTROLS.sub("", text)))
 
 
 def print_preview(items: Sequence[PreviewItem], held: Sequence[Post]) -> None:

@@ -16,6 +16,23 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from syndicate.errors import ConfigError
 
+UNSAFE_IN_TOKENS = frozenset(" \t\r\n#?/%")
+"""Characters that silently change a request when a token travels in a URL or a header
+(``#`` ends the path, ``?`` starts a query, a space is percent-encoded, ...)."""
+
+
+def url_safe_token(value: SecretStr | None, name: str) -> SecretStr | None:
+    """The token as given, or a ValueError naming the problem (never the token itself)."""
+    if value is None:
+        return None
+    text = value.get_secret_value()
+    bad = sorted({repr(c) for c in text if c in UNSAFE_IN_TOKENS or not c.isprintable()})
+    if bad:
+        raise ValueError(f"{name} contains {', '.join(bad)}, which no real token has and which "
+                         "would change the request it travels in; copy it again, without "
+                         "quotes or line ends")
+    return value
+
 
 class PlatformSettings(BaseSettings):
     """Base of every adapter's settings model."""

@@ -111,6 +111,9 @@ def make_post(key: str = "hello", *, title: str | None = None, html: str = "<p>h
 class FakeSite:
     """Stands in for a Site: real files (so digests are real), posts handed back as given."""
 
+    base_url = "https://blog.test"
+    kind = "fake"
+
     def __init__(self, root: Path, posts: list[Post]) -> None:
         self.root = root
         self.posts = {f"_posts/{p.key}.md": p for p in posts}

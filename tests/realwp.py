@@ -182,3 +182,10 @@ def real_wordpress() -> Iterator[RealWordPress]:
                     and os.environ.get("SYNDICATE_WP_KEEP") != "1"):
                 _run("down", where)
                 leases.marker.unlink(missing_ok=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test on the real WordPress may install it: mark it ``system_packages`` too."""
+    for item in items:
+        if item.get_closest_marker("real_wordpress") is not None:
+            item.add_marker(pytest.mark.system_packages)

@@ -69,7 +69,7 @@ def post(**changes: Any) -> Post:
 # --- Mastodon ----------------------------------------------------------------------------
 
 def mastodon(**extra: Any) -> MastodonAdapter:
-    return MastodonAdapter(settings_from(mastodon_env(BASE), MastodonSettings, **extra))
+    return MastodonAdapter(settings_from(mastodon_env(f"{BASE}/mastodon"), MastodonSettings, **extra))
 
 
 def test_mastodon_retry_with_the_same_attempt_replays_the_first_status() -> None:
@@ -134,7 +134,7 @@ def test_mastodon_wrong_token_is_auth_failed() -> None:
 # --- Discord -------------------------------------------------------------------------------
 
 def discord() -> DiscordAdapter:
-    return DiscordAdapter(settings_from(discord_env(BASE), DiscordSettings))
+    return DiscordAdapter(settings_from(discord_env(f"{BASE}/discord"), DiscordSettings))
 
 
 def test_discord_waits_for_the_id_and_edits_that_message() -> None:
@@ -180,7 +180,7 @@ def test_discord_summary_too_long_is_fitted_not_refused() -> None:
 # --- Slack ---------------------------------------------------------------------------------
 
 def slack() -> SlackAdapter:
-    return SlackAdapter(settings_from(slack_env(BASE), SlackSettings))
+    return SlackAdapter(settings_from(slack_env(f"{BASE}/slack"), SlackSettings))
 
 
 def test_slack_sends_blocks_escaped_and_cannot_update() -> None:
@@ -210,7 +210,7 @@ def test_slack_fake_refuses_a_long_header_and_a_removed_webhook() -> None:
 # --- LinkedIn ------------------------------------------------------------------------------
 
 def linkedin(**extra: Any) -> LinkedInAdapter:
-    return LinkedInAdapter(settings_from(linkedin_env(BASE), LinkedInSettings, **extra))
+    return LinkedInAdapter(settings_from(linkedin_env(f"{BASE}/linkedin"), LinkedInSettings, **extra))
 
 
 def test_linkedin_escapes_so_nothing_is_silently_cut() -> None:

@@ -413,10 +413,12 @@ def test_recorded_progress_is_saved_at_once_and_resumed_on_retry(tmp_path: Path)
         [action("create", adapter, parts=["one", "two"])],
     )
     assert result[("hello", "echo")].outcome == "created"
-    # each part's id was on disk before the next request went out
-    assert parts_on_disk == [{}, {"one": "m-one"}]
+    # each part's id was on disk before the next request went out, each request marked
+    # in flight as it left
+    assert parts_on_disk == [{"in_flight": True}, {"one": "m-one", "in_flight": True}]
     # the retry after the 503 resumed: no part was sent twice
-    assert [dict(a.resume) for a in adapter.attempts_seen] == [{}, {"one": "m-one", "two": "m-two"}]
+    assert [dict(a.resume) for a in adapter.attempts_seen] == [
+        {}, {"one": "m-one", "two": "m-two", "in_flight": True}]
     assert len({a.attempt_id for a in adapter.attempts_seen}) == 1
     assert "progress" not in on_disk(state)["posts"]["hello"]["echo"]
 
@@ -590,3 +592,22 @@ def test_ambiguous_after_a_retried_server_error_stops_there(tmp_path: Path) -> N
     assert result[("hello", "echo")].outcome == "uncertain"
     assert len(server.requests) == 2
     assert on_disk(state)["posts"]["hello"]["echo"]["status"] == "uncertain"
+
+
+def test_a_long_rate_limit_is_refused_by_the_retry_predicate_itself(tmp_path: Path) -> None:
+    from tenacity import RetryCallState
+
+    from syndicate.errors import RateLimited, Transient
+
+    engine = engine_for(state_at(tmp_path), {}, {})
+    decide = engine.should_retry(action("create", echo_adapter()))
+
+    def outcome(error: BaseException) -> RetryCallState:
+        call = RetryCallState(None, None, (), {})  # type: ignore[arg-type]
+        call.set_exception((type(error), error, None))
+        return call
+
+    assert decide(outcome(Transient("echo", "503"))) is True
+    assert decide(outcome(RateLimited("echo", "slow down", retry_after=5))) is True
+    assert decide(outcome(RateLimited("echo", "daily cap", retry_after=86_400))) is False
+    assert decide(outcome(ValueError("not ours"))) is False

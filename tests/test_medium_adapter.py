@@ -11,12 +11,11 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.medium import MediumAdapter, MediumSettings
-from adapters.medium.fake import FakeMedium
+from adapters.medium.fake import MEDIUM_TOKEN, MEDIUM_USER_ID, FakeMedium
 from syndicate.adapter import Attempt
 from syndicate.errors import Ambiguous, AuthFailed, RateLimited, Rejected, Transient
 from syndicate.http import build_client
 from syndicate.post import Post
-from syndicate.sandbox.credentials import MEDIUM_TOKEN, MEDIUM_USER_ID
 from syndicate.sandbox.router import Sandbox
 
 BASE = "http://sandbox.invalid"

@@ -11,8 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.medium.fake import FakeMedium
-from syndicate.sandbox.credentials import MEDIUM_TOKEN, MEDIUM_USER_ID
+from adapters.medium.fake import MEDIUM_TOKEN, MEDIUM_USER_ID, FakeMedium
 
 BASE = "http://sandbox.invalid/medium"
 AUTH = {"Authorization": f"Bearer {MEDIUM_TOKEN}"}

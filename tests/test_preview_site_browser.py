@@ -21,10 +21,13 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 
 from syndicate.commands import build_previews
-from syndicate.preview_site import capabilities, page_name
-from syndicate.preview_site.warnings import collect
+from syndicate.preview_site import measured, page_name
+from syndicate.preview_site.warnings import collect, image_sources
+from syndicate.registry import available
 from tests.browser import dump_dom, screenshot
 from tests.conftest import EXAMPLE_BLOG, ROOT
+
+pytestmark = pytest.mark.system_packages  # tests/browser.py installs chromium and fonts with apt
 
 SEED_KEY = "_posts/想法/2021-01-28-xiaomi.md"
 SEED_IMAGES = ("https://cdn.dbarobin.com/4iguirx.png", "https://cdn.dbarobin.com/v4yywe2.png")
@@ -78,8 +81,8 @@ def test_index_links_every_post_and_lists_held_ones(seed_site: Path) -> None:
     assert page_name(SEED_KEY) in links and len(links) == 6
     assert all((seed_site / str(href)).exists() for href in links)
     assert "published: false" in dom.select_one("ul.held").get_text()  # type: ignore[union-attr]
-    assert [th.get_text() for th in dom.select("thead th")][1:] == ["Telegram", "WordPress",
-                                                                   "Medium"]
+    shown = [th.get_text() for th in dom.select("thead th")][1:]
+    assert sorted(shown) == sorted(cls.described().title for cls in available().values())
 
 
 def test_telegram_bubble_shows_bold_title_photo_and_link(seed_dom: BeautifulSoup) -> None:
@@ -113,10 +116,10 @@ def test_seed_page_is_accessible_markup(seed_dom: BeautifulSoup) -> None:
     assert all(str(img.get("alt", "")).strip() for img in seed_dom.find_all("img"))
     assert not seed_dom.find_all(["script", "link"]) and not seed_dom.select("[style]")
     jumps = [str(a["href"])[1:] for a in seed_dom.select('nav a[href^="#"]')]
-    assert jumps == ["h-medium", "h-telegram", "h-wordpress"]
+    assert jumps == [f"h-{name}" for name in available()]
     assert all(seed_dom.find(id=target) is not None for target in jumps)
     assert all(section(seed_dom, p).select_one(".rendering")["lang"] == "zh-CN"  # type: ignore[index]
-               for p in ("telegram", "medium", "wordpress"))
+               for p in available())
 
 
 def test_every_warning_is_on_the_page(tmp_path: Path, example_blog: Path) -> None:
@@ -124,7 +127,7 @@ def test_every_warning_is_on_the_page(tmp_path: Path, example_blog: Path) -> Non
     post.write_text(TRIP_POST.format(summary="很长的摘要。" * 200), encoding="utf-8")
     write_site(example_blog, tmp_path / "site")
     items, _, _ = build_previews(example_blog, None, [TRIP_KEY])
-    expected = {i.platform: collect(i, capabilities(i.platform)) for i in items}
+    expected = {i.platform: collect(i, measured(i)) for i in items}
     kinds = {a.kind for alerts in expected.values() for a in alerts}
     assert {"markup", "image", "tags", "truncated"} <= kinds  # the post trips each kind
     dom = BeautifulSoup(dump_dom(tmp_path / "site" / page_name(TRIP_KEY)), "html.parser")
@@ -160,3 +163,36 @@ def test_the_site_works_served_over_http_too(seed_site: Path) -> None:
             thread.join()
     assert dom.select_one("nav a")["href"] == "index.html"  # type: ignore[index]
     assert section(dom, "telegram").select_one(".tg-text > strong") is not None
+
+
+COVER_KEY = "_posts/tech/2024-07-02-site-cover.md"
+COVER_POST = """\
+---
+title: "A post whose cover is a file of the site"
+image: /assets/img/tea.png
+---
+
+![terminal](https://cdn.example.org/terminal.png)
+
+Body text.
+"""
+
+
+def test_every_platform_draws_the_images_its_payload_really_holds(tmp_path: Path,
+                                                                 example_blog: Path) -> None:
+    """The WordPress featured image among them: the preview reads the payload's own field."""
+    (example_blog / COVER_KEY).write_text(COVER_POST, encoding="utf-8")
+    write_site(example_blog, tmp_path / "site")
+    items, _, _ = build_previews(example_blog, None, [COVER_KEY])
+    dom = BeautifulSoup(dump_dom(tmp_path / "site" / page_name(COVER_KEY)), "html.parser")
+    by_platform = {i.platform: i for i in items}
+    assert set(by_platform) == set(available())
+    for platform, item in by_platform.items():
+        held = [s for s in image_sources(item.payload.data) if s.startswith(("http://", "https://"))]
+        drawn = {str(img["src"]) for img in section(dom, platform).select(".rendering img")}
+        assert set(held) <= drawn, platform
+    cover = by_platform["wordpress"].payload.data["cover"]
+    assert cover.endswith("/assets/img/tea.png")
+    featured = section(dom, "wordpress").select_one("img.featured")
+    assert featured is not None and featured["src"] == cover and featured["alt"]
+    assert "no featured image" not in section(dom, "wordpress").get_text()

@@ -10,15 +10,20 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from adapters.medium.view import view as medium
+from adapters.telegram.view import telegraph_page
+from adapters.telegram.view import view as telegram
+from adapters.wordpress.view import view as wordpress
 from syndicate.adapter import Capabilities, Dialect, Limit, Payload, RequestSpec, Unit
 from syndicate.commands import PreviewItem
 from syndicate.post import Notice, Post
 from syndicate.preview_site import page_name, preview_markdown, write_preview_site
-from syndicate.preview_site.sanitize import BLOG, TELEGRAM, clean
-from syndicate.preview_site.views import card, medium, telegram, telegraph_page, wordpress
+from syndicate.preview_site.sanitize import BLOG, TELEGRAM_HTML, clean
+from syndicate.preview_site.views import card
 from syndicate.preview_site.warnings import collect, image_problem, truncation
 
 HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+NO_LIMITS = Capabilities(Dialect.HTML)
 
 
 def make_post(**changes: Any) -> Post:
@@ -93,7 +98,7 @@ def test_telegram_subset_becomes_styled_html_and_everything_else_is_text() -> No
             '<a href="https://x.example/">link</a> <tg-spoiler>sp</tg-spoiler> '
             '<span class="tg-spoiler">sp2</span> <blockquote>q</blockquote> &lt;b&gt;lit '
             '<span class="other">plain</span>')
-    out = clean(body, TELEGRAM)
+    out = clean(body, TELEGRAM_HTML)
     for expected in ("<strong>bold</strong>", "<em>it</em>", "<u>un</u>", "<s>st</s>",
                      "<code>c</code>", "<pre>p</pre>", "<blockquote>q</blockquote>",
                      '<span class="tg-spoiler">sp</span>', '<span class="tg-spoiler">sp2</span>'):
@@ -103,8 +108,9 @@ def test_telegram_subset_becomes_styled_html_and_everything_else_is_text() -> No
 
 
 def test_telegram_bubble_shows_photo_caption_counter_and_each_message_in_order() -> None:
-    caps = Capabilities(Dialect.TELEGRAM_HTML, limits=(Limit("caption", 10, Unit.CODEPOINTS),
-                                                       Limit("text", 4096, Unit.CODEPOINTS)))
+    caps = Capabilities(Dialect.TELEGRAM_HTML,
+                        limits=(Limit("messages[].params.caption", 10, Unit.CODEPOINTS),
+                                Limit("messages[].params.text", 4096, Unit.CODEPOINTS)))
     data = {"mode": "full", "messages": [
         {"method": "sendPhoto", "params": {"photo": "https://c.example/p.png",
                                             "caption": "<b>Title</b> &amp; more words"}},
@@ -121,13 +127,13 @@ def test_telegram_bubble_shows_photo_caption_counter_and_each_message_in_order()
 def test_medium_renders_its_markdown_and_wordpress_its_html_both_cleaned() -> None:
     content = ("# T\n\n**b** [x](javascript:alert(1)) <script>s</script>\n\n"
                "![alt](https://c.example/i.png)")
-    md = medium({"title": "T", "content": content, "tags": ["a", "<b>"], "canonicalUrl": "u"}, None)
+    md = medium({"title": "T", "content": content, "tags": ["a", "<b>"], "canonicalUrl": "u"}, NO_LIMITS)
     assert "<h1>T</h1>" in md and "<strong>b</strong>" in md
     assert "<script" not in md and "&lt;b&gt;" in md
     assert all(not (a.get("href") or "").startswith("javascript") for _, a in tags_of(md))
     assert '<img src="https://c.example/i.png" alt="alt">' in md
     wp = wordpress({"title": HOSTILE, "content": f"<p>ok</p>{HOSTILE}", "excerpt": "<p>ex</p>",
-                    "tags": ["t1"], "categories": ["c"], "slug": "s"}, None)
+                    "tags": ["t1"], "categories": ["c"], "slug": "s"}, NO_LIMITS)
     assert "<script" not in wp and "<p>ok</p>" in wp and "<li>t1</li>" in wp
     assert "&lt;script&gt;" in wp  # the title is shown, as text
 
@@ -157,11 +163,12 @@ def test_collect_gathers_every_kind_of_warning() -> None:
     post = make_post(notices=(Notice("_posts/a.md", "unknown Liquid tag {% gist %} removed", 3),
                               Notice("_posts/a.md", "only for medium", platform="medium")),
                      cover_image="/assets/cover.png", summary="Long summary that was cut.")
-    caps = Capabilities(Dialect.TELEGRAM_HTML, limits=(Limit("caption", 5, Unit.CODEPOINTS),))
+    caption = Limit("messages[].params.caption", 5, Unit.CODEPOINTS)
     data = {"messages": [{"method": "sendPhoto", "params": {
         "photo": "ftp://c.example/p.png", "caption": "<b>T</b>\n\nLong summary…"}}],
             "content": '<img src="img/rel.png">'}
-    alerts = collect(item("telegram", data, post, ("tag 'x' dropped: only 3 tags are kept",)), caps)
+    measured = [(caption, "T\n\nLong summary…")]
+    alerts = collect(item("telegram", data, post, ("tag 'x' dropped: only 3 tags are kept",)), measured)
     kinds = [a.kind for a in alerts]
     assert kinds.count("markup") == 1 and "{% gist %}" in alerts[0].message
     assert "tags" in kinds and "truncated" in kinds and "limit" in kinds

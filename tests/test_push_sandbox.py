@@ -11,7 +11,7 @@ import pytest
 from syndicate.engine import resolve
 from syndicate.sandbox.faults import FaultPlan
 from syndicate.sources import open_site
-from syndicate.state import State
+from syndicate.state import State, state_file
 from tests.conftest import EXAMPLE_BLOG
 from tests.sandboxing import SimClock, make_sandbox, push_once, titles_by_platform
 
@@ -19,9 +19,18 @@ PLATFORMS = ("medium", "telegram", "wordpress")
 """The seed platforms these checks speak of; the announce platforms have test_announce_push."""
 
 
+DEEP_POST = "_posts/2024-05-05-deep.md"
+
+
+def add_deep_post(site_dir: Path) -> None:
+    """A post nested 500 divs deep: refused alone, with its line; the rest still goes out."""
+    (site_dir / DEEP_POST).write_text("---\ntitle: Deep\n---\n\n" + "<div>" * 500 + "x"
+                                      + "</div>" * 500 + "\n", encoding="utf-8")
+
+
 def expected_titles(site_dir: Path) -> dict[str, set[str]]:
     posts, errors = open_site(site_dir).read_all()
-    assert not errors
+    assert [e.path for e in errors] in ([], [DEEP_POST]), errors
     wanted: dict[str, set[str]] = {p: set() for p in PLATFORMS}
     for post in posts:
         for platform in PLATFORMS:
@@ -94,14 +103,29 @@ def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Pat
     assert sorted(map(sorted, titles_by_platform(box).values())) == sorted(map(sorted, before.values()))
 
 
-def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: dict[str, str]) -> None:
-    """What a careful person does with `syndicate resolve`: look, then say what they saw."""
-    state = State.load(site_dir)
+def add_slug_twin(site_dir: Path) -> None:
+    """A second post whose URL ends like another's (``.../python-and-shell-notes/``): the
+    same WordPress slug, so only our mark tells the two copies apart."""
+    original = site_dir / "_posts" / "tech" / "2024-03-10-python-and-shell-notes.md"
+    twin = site_dir / "_posts" / "2024-04-11-python-and-shell-notes.md"
+    twin.write_text(original.read_text(encoding="utf-8").replace(
+        'title: "Python and shell notes', 'title: "Twin: Python and shell notes', 1),
+        encoding="utf-8")
+
+
+def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: dict[str, str],
+                     *, sandbox: bool = False) -> int:
+    """What a careful person does with `syndicate resolve`: look, then say what they saw.
+    Returns how many entries needed that person."""
+    state = State.read(state_file(site_dir, sandbox=sandbox))
+    settled = 0
     for key, platform, entry in list(state.entries()):
         if entry.status in ("uncertain", "pending") and platform != "wordpress":
             went_out = titles[key + "|" + platform] in box_titles[platform]
             resolve(state, key, platform, published="seen-on-platform" if went_out else None,
                     retry=not went_out)
+            settled += 1
+    return settled
 
 
 @pytest.mark.parametrize("plan_seed", range(200))
@@ -109,10 +133,13 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
         plan_seed: int, tmp_path: Path) -> None:
     site = tmp_path / "blog"
     shutil.copytree(EXAMPLE_BLOG, site, ignore=shutil.ignore_patterns(".syndicate"))
+    add_slug_twin(site)
+    add_deep_post(site)
     rng = random.Random(plan_seed)
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock, FaultPlan(rate=rng.uniform(0.1, 0.6), seed=plan_seed))
-    push_once(site, box, clock, list(PLATFORMS))
+    _outcomes, errors = push_once(site, box, clock, list(PLATFORMS))
+    assert [(e.path, e.line) for e in errors] == [(DEEP_POST, 5)]
     State.load(site)  # valid after a faulty run
     box.faults.rate = 0.0
     posts, _ = open_site(site).read_all()
@@ -127,3 +154,29 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
         for title in wanted:
             assert held[platform].count(title) == 1, (platform, title, held[platform].count(title))
         assert len(held[platform]) == len(wanted), (platform, "unexpected extra posts")
+
+
+def test_a_twin_whose_create_answer_was_lost_is_reconciled_to_its_own_copy(tmp_path: Path) -> None:
+    site = tmp_path / "blog"
+    shutil.copytree(EXAMPLE_BLOG, site, ignore=shutil.ignore_patterns(".syndicate"))
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock)
+    push_once(site, box, clock, ["wordpress"])
+    add_slug_twin(site)
+    twin_key = "_posts/2024-04-11-python-and-shell-notes.md"
+    # tags python, bash and category tech are looked up, the cover uploaded, then the post is
+    # made and
+    # its answer lost
+    box.faults.script([None, None, None, None, "after_apply_reset"])
+    outcomes, _ = push_once(site, box, clock, ["wordpress"])
+    assert [o.outcome for o in outcomes if o.key == twin_key] == ["uncertain"]
+    again, _ = push_once(site, box, clock, ["wordpress"])
+    assert [o.outcome for o in again if o.key == twin_key] == ["reconciled"]
+    state = State.load(site)
+    twin = state.get(twin_key, "wordpress")
+    first = state.get("_posts/tech/2024-03-10-python-and-shell-notes.md", "wordpress")
+    assert twin is not None and first is not None and twin.remote_id != first.remote_id
+    slugs = {p["id"]: p["slug"] for p in box.fakes["wordpress"].dump()["posts"]}  # type: ignore[attr-defined]
+    assert slugs[int(twin.remote_id or 0)] == "python-and-shell-notes-2"
+    assert titles_by_platform(box)["wordpress"].count("Twin: Python and shell notes: small "
+                                                       "scripts that last") == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.medium.fake import FakeMedium
-from syndicate.sandbox import credentials
+from adapters.medium.fake import MEDIUM_TOKEN, MEDIUM_USER_ID, FakeMedium
+from syndicate.registry import available
 from syndicate.sandbox.faults import KINDS, FaultPlan
-from syndicate.sandbox.router import Sandbox, optional_fake
+from syndicate.sandbox.router import Sandbox
 
-AUTH = {"Authorization": f"Bearer {credentials.MEDIUM_TOKEN}"}
-POSTS = f"/medium/v1/users/{credentials.MEDIUM_USER_ID}/posts"
+AUTH = {"Authorization": f"Bearer {MEDIUM_TOKEN}"}
+POSTS = f"/medium/v1/users/{MEDIUM_USER_ID}/posts"
 
 
 class Echo:
@@ -91,19 +90,9 @@ def test_two_fakes_cannot_share_a_mount() -> None:
         Sandbox(fakes=[Echo("alpha"), Echo("alpha")])
 
 
-def test_the_default_sandbox_mounts_every_platform_whose_fake_exists() -> None:
+def test_the_default_sandbox_mounts_every_registered_platform() -> None:
     box = Sandbox()
-    assert {"medium", "wordpress", "telegram", "telegraph"} <= set(box.fakes)
-
-
-def test_a_fake_module_not_written_yet_is_skipped_but_a_broken_one_is_not(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert optional_fake("syndicate.sandbox.not_yet_written", "FakeX") is None
-    (tmp_path / "broken_fake_mod.py").write_text("import no_such_dependency_xyz\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):
-        optional_fake("broken_fake_mod", "FakeX")
-    sys.modules.pop("broken_fake_mod", None)
+    assert set(available()) <= set(box.fakes)  # every built-in platform ships a fake
 
 
 async def test_sandbox_posts_lists_id_title_url_per_platform(client_for: Any) -> None:

@@ -13,16 +13,15 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.medium import MediumAdapter, MediumSettings
-from adapters.medium.fake import FakeMedium
+from adapters.medium.fake import MEDIUM_TOKEN, MEDIUM_USER_ID, FakeMedium
 from syndicate.adapter import Attempt
 from syndicate.errors import Ambiguous
 from syndicate.http import build_client
 from syndicate.post import Post
-from syndicate.sandbox import credentials
 from syndicate.sandbox.server import Sandbox, ServerHandle, run, serve
 
-AUTH = {"Authorization": f"Bearer {credentials.MEDIUM_TOKEN}"}
-POSTS = f"/medium/v1/users/{credentials.MEDIUM_USER_ID}/posts"
+AUTH = {"Authorization": f"Bearer {MEDIUM_TOKEN}"}
+POSTS = f"/medium/v1/users/{MEDIUM_USER_ID}/posts"
 ARTICLE = {"title": "小米手机", "contentFormat": "markdown", "content": "# 小米手机\n\n正文"}
 
 
@@ -47,7 +46,7 @@ async def test_serves_on_127_0_0_1_and_answers_a_real_request(served: ServerHand
     assert served.server.sockets[0].getsockname()[0] == "127.0.0.1"
     async with client(served) as http:
         me = await http.get("/medium/v1/me", headers=AUTH)
-        assert me.status_code == 200 and me.json()["data"]["id"] == credentials.MEDIUM_USER_ID
+        assert me.status_code == 200 and me.json()["data"]["id"] == MEDIUM_USER_ID
         created = await http.post(POSTS, json=ARTICLE, headers=AUTH)
         assert created.status_code == 201 and created.headers["content-type"] == "application/json"
         listed = (await http.get("/_sandbox/posts")).json()
@@ -84,7 +83,7 @@ async def test_a_drop_after_applying_reaches_the_client_as_an_error_but_the_post
 async def test_the_adapter_over_loopback_calls_an_after_apply_timeout_ambiguous(
         served: ServerHandle, box: Sandbox) -> None:
     box.faults.script([None, "after_apply_timeout"])
-    adapter = MediumAdapter(MediumSettings(token=SecretStr(credentials.MEDIUM_TOKEN),
+    adapter = MediumAdapter(MediumSettings(token=SecretStr(MEDIUM_TOKEN),
                                            base_url=f"{served.url}/medium/v1"))
     post = Post(key="k", source_path="k.md", source_hash="h", title="标题",
                 date=datetime(2021, 1, 28, tzinfo=UTC), canonical_url="https://b.example/k",

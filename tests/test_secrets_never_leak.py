@@ -13,16 +13,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from syndicate.sandbox import credentials
+from adapters.medium.fake import MEDIUM_TOKEN
+from adapters.telegram.fake import TELEGRAM_BOT_TOKEN, TELEGRAPH_TOKEN
+from adapters.wordpress.fake import WORDPRESS_APP_PASSWORD, WORDPRESS_USER
 from syndicate.sandbox.faults import FaultPlan
 from tests.conftest import EXAMPLE_BLOG
 from tests.test_kill_push import LoopbackSandbox
 
-SECRETS = [credentials.MEDIUM_TOKEN, credentials.TELEGRAM_BOT_TOKEN, credentials.TELEGRAPH_TOKEN,
-           credentials.WORDPRESS_APP_PASSWORD, credentials.WORDPRESS_APP_PASSWORD.replace(" ", ""),
+SECRETS = [MEDIUM_TOKEN, TELEGRAM_BOT_TOKEN, TELEGRAPH_TOKEN,
+           WORDPRESS_APP_PASSWORD, WORDPRESS_APP_PASSWORD.replace(" ", ""),
            base64.b64encode(
-               f"{credentials.WORDPRESS_USER}:{credentials.WORDPRESS_APP_PASSWORD}".encode()).decode(),
-           credentials.TELEGRAM_BOT_TOKEN.split(":", 1)[1]]
+               f"{WORDPRESS_USER}:{WORDPRESS_APP_PASSWORD}".encode()).decode(),
+           TELEGRAM_BOT_TOKEN.split(":", 1)[1]]
 
 
 def run(args: list[str], env: dict[str, str]) -> str:
@@ -48,7 +50,7 @@ def test_no_secret_appears_in_any_output_log_preview_state_or_error(tmp_path: Pa
             run(["resolve", "--site", str(site)], env),
             # a settings error must not echo the values it was given
             run(["push", "--site", str(site)],
-                {**env, "SYNDICATE_TELEGRAM__MODE": credentials.TELEGRAM_BOT_TOKEN}),
+                {**env, "SYNDICATE_TELEGRAM__MODE": TELEGRAM_BOT_TOKEN}),
         ]
     finally:
         box.close()

@@ -117,7 +117,12 @@ def test_failure_while_writing_removes_the_temp_file(
     (b'{"posts": {}}\n', "no valid schema version"),
     (b'{"version": "1", "posts": {}}\n', "no valid schema version"),
     (b'{"version": true, "posts": {}}\n', "no valid schema version"),
-    (b'{"version": 2, "posts": {}}\n', "newer than this syndicate"),
+    (b'{"version": 99, "posts": {}}\n', "newer than this syndicate"),
+    (b'{"version": 1}\n', "does not look like"),
+    (b'{"version": 0, "posts": {}}\n', "no valid schema version"),
+    (b'{"version": -5, "posts": {}}\n', "no valid schema version"),
+    (b'{"version": 1, "posts": {"a": {"echo": {"status": "gone"}}}}\n', "unknown status"),
+    (b'{"version": 2, "posts": {}, "site": ["x"]}\n', "malformed"),
 ])
 def test_unreadable_state_is_refused_and_left_untouched(
     tmp_path: Path, content: bytes, words: str
@@ -181,10 +186,13 @@ def test_lock_held_by_a_second_descriptor_is_refused(tmp_path: Path) -> None:
     path = tmp_path / STATE_DIR / "lock"
     path.parent.mkdir()
     path.write_text("4242", encoding="utf-8")
-    with open(path, "a+", encoding="utf-8") as other:
-        fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    other = os.open(tmp_path, os.O_RDONLY | os.O_DIRECTORY)  # the lock is on the site folder
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(StateError, match=r"pid 4242"), StateLock(tmp_path):
             pass
+    finally:
+        os.close(other)
     assert path.read_text(encoding="utf-8") == "4242"
 
 

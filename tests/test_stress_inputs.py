@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from adapters.telegram.fake_html import ParseError, parse
+from syndicate.adapter import Payload
 from syndicate.dialects.fit import count
 from syndicate.dialects.telegram import validate
 from syndicate.errors import SourceError
@@ -82,10 +83,8 @@ def site_root() -> Iterator[Path]:
 
 def problems(adapter: Any, data: Any) -> list[str]:
     found = []
-    for limit in adapter.capabilities.limits:
-        value = data.get(limit.field)
-        if isinstance(value, str) and count(value, limit.unit,
-                                            url_length=limit.url_length) > limit.maximum:
+    for limit, value in adapter.measured(Payload(adapter.name, "k", data)):
+        if count(value, limit.unit, url_length=limit.url_length) > limit.maximum:
             found.append(f"{limit.field} over {limit.maximum}")
     for message in data.get("messages", ()) or ():
         params = message["params"]
@@ -97,7 +96,8 @@ def problems(adapter: Any, data: Any) -> list[str]:
         except ParseError as exc:
             found.append(f"the Telegram fake refuses it: {exc}")
             continue
-        limit = next(lim for lim in adapter.capabilities.limits if lim.field == field)
+        limit = next(lim for lim in adapter.capabilities.limits
+                     if lim.field == f"messages[].params.{field}")
         if count(plain, limit.unit) > limit.maximum:
             found.append(f"{field} is {count(plain, limit.unit)} > {limit.maximum}")
     return found

@@ -22,10 +22,9 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.wordpress import WordPressAdapter, WordPressSettings
-from adapters.wordpress.fake import FakeWordPress
+from adapters.wordpress.fake import WORDPRESS_APP_PASSWORD, WORDPRESS_USER, FakeWordPress
 from syndicate.adapter import Attempt
 from syndicate.post import Post
-from syndicate.sandbox.credentials import WORDPRESS_APP_PASSWORD, WORDPRESS_USER
 from syndicate.sources import open_site
 
 PNG = base64.b64decode(

@@ -32,6 +32,7 @@ from pydantic import SecretStr
 
 from adapters.bluesky.record import created_at, facets, tid, web_url
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -69,13 +70,14 @@ class BlueskySettings(PlatformSettings):
 class BlueskyAdapter(Adapter[BlueskySettings]):
     name = "bluesky"
     settings_model = BlueskySettings
-    about: ClassVar[dict[str, str]] = {
-        "posted": "a post with the fitted text, link/hashtag facets and a link card",
-        "format": "plain text + facets (UTF-8 byte offsets)",
-        "limits": "300 graphemes and 3,000 UTF-8 bytes",
-        "update": "no: posts are immutable (blocked), or delete and re-post",
-        "timeout": "deterministic record key: looked up with getRecord",
-    }
+    about = About(
+        title="Bluesky",
+        posted="a post with the fitted text, link/hashtag facets and a link card",
+        format="plain text + facets (UTF-8 byte offsets)",
+        limits="300 graphemes and 3,000 UTF-8 bytes",
+        update="no: posts are immutable (blocked), or delete and re-post",
+        after_timeout="deterministic record key: looked up with getRecord",
+    )
     capabilities = Capabilities(
         dialect=Dialect.TEXT,
         limits=(Limit("record.text", 300, Unit.GRAPHEMES), Limit("record.text", 3000, Unit.BYTES)),

@@ -38,7 +38,7 @@ import httpx
 
 from syndicate.adapter import Unit
 from syndicate.dialects.fit import count
-from syndicate.sandbox.base import Clock, Fake, json_response
+from syndicate.sandbox.base import Clock, Fake, SandboxContext, json_response
 
 IDENTIFIER = "sandbox.bsky.social"
 APP_PASSWORD = "sand-boxa-ppas-swrd"
@@ -366,11 +366,11 @@ def _json(request: httpx.Request) -> Any:
     return body
 
 
-def fakes(ctx: Any) -> list[Fake]:
-    return [FakeBluesky(clock=getattr(ctx, "clock", time.time))]
+def fakes(ctx: SandboxContext) -> list[Fake]:
+    return [FakeBluesky(clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:
-    return {"SYNDICATE_BLUESKY__BASE_URL": f"{base_url.rstrip('/')}/bluesky",
+    return {"SYNDICATE_BLUESKY__BASE_URL": base_url.rstrip('/'),
             "SYNDICATE_BLUESKY__IDENTIFIER": IDENTIFIER,
             "SYNDICATE_BLUESKY__APP_PASSWORD": APP_PASSWORD}

@@ -24,6 +24,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -57,13 +58,14 @@ class DiscordSettings(PlatformSettings):
 class DiscordAdapter(Adapter[DiscordSettings]):
     name = "discord"
     settings_model = DiscordSettings
-    about: ClassVar[dict[str, str]] = {
-        "posted": "a webhook message with one embed: title, summary, link, image",
-        "format": "embed (Discord markdown)",
-        "limits": "title 256, description 4,096, 6,000 per message (code points)",
-        "update": "yes (PATCH the message by id)",
-        "timeout": "no lookup possible: left uncertain",
-    }
+    about = About(
+        title="Discord",
+        posted="a webhook message with one embed: title, summary, link, image",
+        format="embed (Discord markdown)",
+        limits="title 256, description 4,096, 6,000 per message (code points)",
+        update="yes (PATCH the message by id)",
+        after_timeout="no lookup possible: left uncertain",
+    )
     capabilities = Capabilities(
         dialect=Dialect.TEXT,
         limits=(Limit("message.embeds[].title", 256, Unit.CODEPOINTS),

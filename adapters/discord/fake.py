@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from syndicate.sandbox.base import Clock, Fake, json_response
+from syndicate.sandbox.base import Clock, Fake, SandboxContext, json_response
 
 WEBHOOK_ID = "1180000000000000001"
 WEBHOOK_TOKEN = "sandbox-discord-webhook-token"
@@ -203,10 +203,10 @@ def parse(request: httpx.Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def fakes(ctx: Any) -> list[Fake]:
-    return [FakeDiscord(clock=getattr(ctx, "clock", time.time))]
+def fakes(ctx: SandboxContext) -> list[Fake]:
+    return [FakeDiscord(clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:
     return {"SYNDICATE_DISCORD__WEBHOOK_URL":
-            f"{base_url.rstrip('/')}/discord/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"}
+            f"{base_url.rstrip('/')}/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"}

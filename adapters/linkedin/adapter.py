@@ -34,6 +34,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -83,13 +84,14 @@ class LinkedInSettings(PlatformSettings):
 class LinkedInAdapter(Adapter[LinkedInSettings]):
     name = "linkedin"
     settings_model = LinkedInSettings
-    about: ClassVar[dict[str, str]] = {
-        "posted": "a share with the fitted commentary and an article card (link, title, image)",
-        "format": "little text (escaped), hashtag templates",
-        "limits": "commentary 3,000 (UTF-16 units of the escaped text)",
-        "update": "commentary only (PARTIAL_UPDATE); a changed card is refused",
-        "timeout": "the repeat is refused as DUPLICATE_POST, naming the first post",
-    }
+    about = About(
+        title="LinkedIn",
+        posted="a share with the fitted commentary and an article card (link, title, image)",
+        format="little text (escaped), hashtag templates",
+        limits="commentary 3,000 (UTF-16 units of the escaped text)",
+        update="commentary only (PARTIAL_UPDATE); a changed card is refused",
+        after_timeout="the repeat is refused as DUPLICATE_POST, naming the first post",
+    )
     capabilities = Capabilities(
         dialect=Dialect.TEXT,
         limits=(Limit("post.commentary", 3000, Unit.UTF16),),

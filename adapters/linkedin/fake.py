@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 import httpx
 
-from syndicate.sandbox.base import Clock, Fake, json_response
+from syndicate.sandbox.base import Clock, Fake, SandboxContext, json_response
 
 TOKEN = "sandbox-linkedin-token"
 SUB = "SaNdBoX42"
@@ -223,10 +223,10 @@ def parse(request: httpx.Request) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-def fakes(ctx: Any) -> list[Fake]:
-    return [FakeLinkedIn(clock=getattr(ctx, "clock", time.time))]
+def fakes(ctx: SandboxContext) -> list[Fake]:
+    return [FakeLinkedIn(clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:
-    return {"SYNDICATE_LINKEDIN__BASE_URL": f"{base_url.rstrip('/')}/linkedin",
+    return {"SYNDICATE_LINKEDIN__BASE_URL": base_url.rstrip('/'),
             "SYNDICATE_LINKEDIN__ACCESS_TOKEN": TOKEN}

@@ -31,6 +31,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -70,13 +71,14 @@ class MastodonSettings(PlatformSettings):
 class MastodonAdapter(Adapter[MastodonSettings]):
     name = "mastodon"
     settings_model = MastodonSettings
-    about: ClassVar[dict[str, str]] = {
-        "posted": "a status with the fitted text and link, the cover as media with alt text",
-        "format": "plain text",
-        "limits": "500 graphemes (instance's own limit), every URL counts 23",
-        "update": "yes (PUT, same id)",
-        "timeout": "Idempotency-Key replays the first status; else found by its link",
-    }
+    about = About(
+        title="Mastodon",
+        posted="a status with the fitted text and link, the cover as media with alt text",
+        format="plain text",
+        limits="500 graphemes (instance's own limit), every URL counts 23",
+        update="yes (PUT, same id)",
+        after_timeout="Idempotency-Key replays the first status; else found by its link",
+    )
     capabilities = Capabilities(
         dialect=Dialect.TEXT,
         limits=(Limit("status.status", 500, Unit.GRAPHEMES, url_length=URL_COST),),

@@ -35,7 +35,7 @@ import httpx
 
 from syndicate.adapter import Unit
 from syndicate.dialects.fit import count
-from syndicate.sandbox.base import Clock, Fake, json_response
+from syndicate.sandbox.base import Clock, Fake, SandboxContext, json_response
 
 TOKEN = "sandbox-mastodon-token"
 HOST = "mastodon.sandbox.invalid"
@@ -271,10 +271,10 @@ def multipart(request: httpx.Request) -> dict[str, tuple[str, bytes]]:
     return parts
 
 
-def fakes(ctx: Any) -> list[Fake]:
-    return [FakeMastodon(clock=getattr(ctx, "clock", time.time))]
+def fakes(ctx: SandboxContext) -> list[Fake]:
+    return [FakeMastodon(clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:
-    return {"SYNDICATE_MASTODON__BASE_URL": f"{base_url.rstrip('/')}/mastodon",
+    return {"SYNDICATE_MASTODON__BASE_URL": base_url.rstrip('/'),
             "SYNDICATE_MASTODON__ACCESS_TOKEN": TOKEN}

@@ -29,9 +29,10 @@ import html
 from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -46,7 +47,7 @@ from syndicate.adapter import (
 from syndicate.errors import Ambiguous, AuthFailed, RateLimited, Rejected, Transient
 from syndicate.http import json_or_none, raise_for_status, retry_after_seconds, send
 from syndicate.post import Post
-from syndicate.settings import PlatformSettings
+from syndicate.settings import PlatformSettings, url_safe_token
 from syndicate.tagrules import apply_tag_rules
 
 AUTHOR_PLACEHOLDER = "<author id from GET /me>"
@@ -65,6 +66,11 @@ class MediumSettings(PlatformSettings):
     license: str = "all-rights-reserved"
     notify_followers: bool = False
 
+    @field_validator("token")
+    @classmethod
+    def token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        return url_safe_token(value, "the token")
+
 
 class MediumAdapter(Adapter[MediumSettings]):
     name = "medium"
@@ -76,10 +82,23 @@ class MediumAdapter(Adapter[MediumSettings]):
         can_update=False, can_find=False, max_concurrency=1, daily_cap=10,
         cannot_update_reason="Medium cannot update a post (its API has no edit)",
     )
+    about = About(
+        title="Medium",
+        posted="the whole article, title on top, canonical URL, first 3 tags",
+        format="Markdown (or HTML)",
+        limits="3 tags of ≤ 25 chars; title ≤ 100; ~10 posts / 24 h",
+        update="**no** (create only: a changed post is `blocked`)",
+        after_timeout="cannot look: `uncertain` → `syndicate resolve`",
+    )
 
     def __init__(self, settings: MediumSettings) -> None:
         super().__init__(settings)
         self.author_id: str | None = None
+
+    def account(self) -> str:
+        """The token's user is known only from ``GET /me``; a publication names itself."""
+        publication = self.settings.publication_id
+        return f"{self.base_url} publication {publication}" if publication else self.base_url
 
     def render(self, post: Post) -> Payload:
         tags, notices = apply_tag_rules(post.tags, self.capabilities.tags)

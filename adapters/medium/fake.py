@@ -35,8 +35,11 @@ from typing import Any
 
 import httpx
 
-from syndicate.sandbox.base import Clock, json_response
-from syndicate.sandbox.credentials import MEDIUM_TOKEN, MEDIUM_USER_ID
+from syndicate.sandbox.base import Clock, SandboxContext, json_response
+
+MEDIUM_TOKEN = "sandbox-medium-token"
+"""The sandbox's throwaway token and user id: they unlock nothing real."""
+MEDIUM_USER_ID = "5303d74c64f66366f00cb9b2a94f3251bf5"
 
 STATUSES = ("public", "draft", "unlisted")
 LICENSES = ("all-rights-reserved", "cc-40-by", "cc-40-by-sa", "cc-40-by-nd", "cc-40-by-nc",
@@ -182,3 +185,11 @@ def image_part(content_type: str, body: bytes) -> EmailMessage | None:
         if isinstance(part, EmailMessage) and name == "image":
             return part
     return None
+
+
+def fakes(ctx: SandboxContext) -> list[FakeMedium]:
+    return [FakeMedium(daily_cap=ctx.daily_cap, clock=ctx.clock)]
+
+
+def sandbox_env(base_url: str) -> dict[str, str]:
+    return {"SYNDICATE_MEDIUM__BASE_URL": f"{base_url}/v1", "SYNDICATE_MEDIUM__TOKEN": MEDIUM_TOKEN}

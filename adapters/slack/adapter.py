@@ -22,6 +22,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -59,13 +60,14 @@ class SlackSettings(PlatformSettings):
 class SlackAdapter(Adapter[SlackSettings]):
     name = "slack"
     settings_model = SlackSettings
-    about: ClassVar[dict[str, str]] = {
-        "posted": "a webhook message: header, summary with link, cover image",
-        "format": "Block Kit (mrkdwn)",
-        "limits": "header 150, section 3,000 characters",
-        "update": "no: incoming webhooks cannot edit (blocked)",
-        "timeout": "no lookup possible: left uncertain",
-    }
+    about = About(
+        title="Slack",
+        posted="a webhook message: header, summary with link, cover image",
+        format="Block Kit (mrkdwn)",
+        limits="header 150, section 3,000 characters",
+        update="no: incoming webhooks cannot edit (blocked)",
+        after_timeout="no lookup possible: left uncertain",
+    )
     capabilities = Capabilities(
         dialect=Dialect.TEXT,
         limits=(Limit("message.blocks[].text.text", 3000, Unit.CODEPOINTS),),

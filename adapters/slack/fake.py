@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from syndicate.sandbox.base import Clock, Fake
+from syndicate.sandbox.base import Clock, Fake, SandboxContext
 
 HOOK_PATH = "/services/T0SANDBOX/B0SANDBOX/sandboxslackwebhooksecret"
 BURST = 3
@@ -118,9 +118,9 @@ def valid_blocks(blocks: Any) -> bool:
     return True
 
 
-def fakes(ctx: Any) -> list[Fake]:
-    return [FakeSlack(clock=getattr(ctx, "clock", time.time))]
+def fakes(ctx: SandboxContext) -> list[Fake]:
+    return [FakeSlack(clock=ctx.clock)]
 
 
 def sandbox_env(base_url: str) -> dict[str, str]:
-    return {"SYNDICATE_SLACK__WEBHOOK_URL": f"{base_url.rstrip('/')}/slack{HOOK_PATH}"}
+    return {"SYNDICATE_SLACK__WEBHOOK_URL": f"{base_url.rstrip('/')}{HOOK_PATH}"}

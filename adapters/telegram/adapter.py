@@ -26,13 +26,16 @@ in the attempt's progress, so no message is sent twice.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
 import httpx
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
 from adapters.telegram.telegraph import PAGE_URL, telegraph_call, with_page
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -43,14 +46,18 @@ from syndicate.adapter import (
     RequestSpec,
     Unit,
 )
-from syndicate.dialects.telegram import escape, fit_telegram, split_messages, to_telegram_html
+from syndicate.dialects.telegram import escape, fit_telegram, plain, split_messages, to_telegram_html
 from syndicate.dialects.telegraph import to_nodes
 from syndicate.errors import AuthFailed, RateLimited, Rejected
 from syndicate.http import json_or_none, raise_for_status, send
 from syndicate.post import Post
-from syndicate.settings import PlatformSettings
+from syndicate.settings import PlatformSettings, url_safe_token
 
 TEXT_LIMIT, CAPTION_LIMIT = 4096, 1024
+
+
+def kind_of(message: Mapping[str, Any]) -> str:
+    return "photo" if message["method"] == "sendPhoto" else "text"
 
 
 class TelegramSettings(PlatformSettings):
@@ -65,6 +72,19 @@ class TelegramSettings(PlatformSettings):
     disable_notification: bool = False
     link_preview: bool = True
 
+    @field_validator("bot_token", "telegraph_token")
+    @classmethod
+    def token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        return url_safe_token(value, "the token")
+
+    @field_validator("chat_id")
+    @classmethod
+    def chat_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"@[A-Za-z0-9_]{1,64}|-?\d{1,20}", value):
+            raise ValueError("a chat id is '@channelname' or a number such as -1001234567890 "
+                             "(no spaces or line ends)")
+        return value
+
 
 class TelegramAdapter(Adapter[TelegramSettings]):
     name = "telegram"
@@ -72,8 +92,8 @@ class TelegramAdapter(Adapter[TelegramSettings]):
     capabilities = Capabilities(
         dialect=Dialect.TELEGRAM_HTML,
         limits=(
-            Limit("text", TEXT_LIMIT, Unit.CODEPOINTS),
-            Limit("caption", CAPTION_LIMIT, Unit.CODEPOINTS),
+            Limit("messages[].params.text", TEXT_LIMIT, Unit.CODEPOINTS),
+            Limit("messages[].params.caption", CAPTION_LIMIT, Unit.CODEPOINTS),
         ),
         can_update=True,
         can_find=False,
@@ -81,6 +101,24 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         min_interval=1.0,
         max_per_minute=20,
     )
+    about = About(
+        title="Telegram",
+        posted="`link`: title, summary, link (cover photo + caption); `full`: the whole post in "
+               "several messages; `telegraph`: a Telegraph page + a link",
+        format="Telegram's HTML subset",
+        limits="4096 per message, 1024 per caption (code points after parsing); "
+               "~1 message/s per chat",
+        update="yes (edit text / caption)",
+        after_timeout="cannot look: `uncertain` → `syndicate resolve`",
+    )
+
+    @classmethod
+    def measured(cls, payload: Payload) -> list[tuple[Limit, str]]:
+        """Telegram counts a message after parsing its HTML: tags gone, entities decoded."""
+        return [(limit, plain(text)) for limit, text in super().measured(payload)]
+
+    def account(self) -> str:
+        return f"{self.base_url} chat {self.settings.chat_id or ''}"
 
     @property
     def chat(self) -> str:
@@ -221,20 +259,37 @@ class TelegramAdapter(Adapter[TelegramSettings]):
         self, client: httpx.AsyncClient, payload: Payload, attempt: Attempt
     ) -> RemoteRef:
         progress = dict(attempt.resume)
+        messages = payload.data["messages"]
+        attempt.note({"planned": [kind_of(m) for m in messages]})
         if "page" in payload.data and "telegraph_url" not in progress:
             page = await self.telegraph(client, "createPage", dict(payload.data["page"]))
             progress.update(telegraph_path=page["path"], telegraph_url=page["url"])
             attempt.record(progress)
         ids: list[int] = list(progress.get("message_ids", []))
         kinds: list[str] = list(progress.get("kinds", []))
-        for message in payload.data["messages"][len(ids) :]:
+        for message in messages[len(ids) :]:
             params = with_page(message["params"], progress.get("telegraph_url"))
             result = await self.call(client, message["method"], params)
             ids.append(int(result["message_id"]))
-            kinds.append("photo" if message["method"] == "sendPhoto" else "text")
+            kinds.append(kind_of(message))
             progress.update(message_ids=ids, kinds=kinds)
-            attempt.record(progress)
+            attempt.record(progress)  # each message on disk before the next one leaves
         return self.reference(progress)
+
+    @classmethod
+    def confirm_sent(cls, progress: Mapping[str, Any], published: str | None
+                     ) -> tuple[bool, dict[str, Any]]:
+        """The message that was in flight went out: keep it (its id from the t.me link or
+        the number given, 0 if unknown: that message is then never edited) and say whether
+        messages remain, which the next push sends."""
+        kept = dict(progress)
+        ids, kinds = list(kept.get("message_ids", [])), list(kept.get("kinds", []))
+        planned = list(kept.get("planned", [])) or ["text"]
+        tail = (published or "").rstrip("/").rsplit("/", 1)[-1]
+        ids.append(int(tail) if tail.isdigit() else 0)
+        kinds.append(planned[len(ids) - 1] if len(ids) <= len(planned) else "text")
+        kept.update(message_ids=ids, kinds=kinds)
+        return len(ids) >= len(planned), kept
 
     def reference(self, progress: dict[str, Any]) -> RemoteRef:
         ids = progress["message_ids"]
@@ -260,6 +315,8 @@ class TelegramAdapter(Adapter[TelegramSettings]):
                 client, f"editPage/{progress['telegraph_path']}", dict(payload.data["page"])
             )
         for message_id, kind, message in zip(ids, kinds, messages, strict=True):
+            if not message_id:  # sent, by a person's word, but its id was never known
+                continue
             params = with_page(message["params"], progress.get("telegraph_url"))
             edit: dict[str, Any] = {
                 "chat_id": params["chat_id"],
@@ -277,6 +334,19 @@ class TelegramAdapter(Adapter[TelegramSettings]):
                 if "message is not modified" not in str(exc):
                     raise
         return self.reference(progress)
+
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Deletes every message of the post (a bot may delete its messages in a channel it
+        administers; in groups only within 48 hours, which Telegram says if so)."""
+        for message_id in ref.extra.get("message_ids", [ref.id]):
+            if not message_id:
+                continue
+            try:
+                await self.call(client, "deleteMessage",
+                                {"chat_id": self.chat, "message_id": int(message_id)})
+            except Rejected as exc:
+                if "message to delete not found" not in str(exc):
+                    raise
 
     async def check(self, client: httpx.AsyncClient) -> str:
         me = self.check_response(await send(client, self.name, "POST", self.bot_url("getMe")))

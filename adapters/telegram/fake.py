@@ -25,8 +25,12 @@ from urllib.parse import parse_qsl
 import httpx
 
 from adapters.telegram.fake_html import ParseError, parse, trim
-from syndicate.sandbox.base import Clock, json_response, wall_clock
-from syndicate.sandbox.credentials import TELEGRAM_BOT_TOKEN, TELEGRAM_CHAT, TELEGRAPH_TOKEN
+from syndicate.sandbox.base import Clock, SandboxContext, json_response, wall_clock
+
+TELEGRAM_BOT_TOKEN = "123456:sandbox-telegram-bot"
+"""The sandbox's throwaway bot token, chat and Telegraph token: they unlock nothing real."""
+TELEGRAM_CHAT = "@syndicate_sandbox"
+TELEGRAPH_TOKEN = "sandbox-telegraph-token"
 
 PREFIX = {
     400: "Bad Request",
@@ -534,3 +538,18 @@ class FakeTelegraph:
             if self.owners[path] == token
         ]
         return {"total_count": len(mine), "pages": mine[offset : offset + limit]}
+
+
+def fakes(ctx: SandboxContext) -> list[FakeTelegram | FakeTelegraph]:
+    """The Bot API at /telegram and Telegraph beside it at /telegraph (its own service)."""
+    return [FakeTelegram(clock=ctx.clock), FakeTelegraph(clock=ctx.clock)]
+
+
+def sandbox_env(base_url: str) -> dict[str, str]:
+    """Telegraph's fake is mounted beside this one, at ``/telegraph`` on the same sandbox."""
+    root = base_url.rstrip("/").rpartition("/")[0]
+    return {"SYNDICATE_TELEGRAM__BASE_URL": base_url,
+            "SYNDICATE_TELEGRAM__BOT_TOKEN": TELEGRAM_BOT_TOKEN,
+            "SYNDICATE_TELEGRAM__CHAT_ID": TELEGRAM_CHAT,
+            "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{root}/{FakeTelegraph.name}",
+            "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": TELEGRAPH_TOKEN}

@@ -9,8 +9,10 @@ the request as anonymous and answers 401 ``rest_cannot_create``.
 What is sent: tags and categories by name are turned into term ids (looked up, or
 created; ``term_exists`` gives the existing id), then ``POST /wp/v2/posts`` with HTML
 content, excerpt, status, the original date and a deterministic slug. Updates go to
-``/wp/v2/posts/{id}``. After an ambiguous failure the post is found again by its slug
-with ``status=any`` — a blind retry would make a second post with slug ``<slug>-2``.
+``/wp/v2/posts/{id}``. Every copy carries our mark (an HTML comment with a hash of the
+post key, see ``mark_comment``); after an ambiguous failure the copy is found again by
+that mark with ``status=any`` — never by its slug alone, which two posts may share
+(``2020-01-01-hello.md`` and ``b/2021-01-01-hello.md``).
 Unknown term ids are dropped silently by WordPress, so ids are always resolved first.
 
 Featured image (setting ``featured_image``, on by default): when the post's cover is a
@@ -24,6 +26,7 @@ syndicate makes no requests for images, and WordPress cannot feature a URL.
 from __future__ import annotations
 
 import base64
+import hashlib
 import mimetypes
 from collections.abc import Mapping
 from datetime import UTC
@@ -35,6 +38,7 @@ import httpx
 from pydantic import SecretStr
 
 from syndicate.adapter import (
+    About,
     Adapter,
     Attempt,
     Capabilities,
@@ -66,6 +70,33 @@ def wordpress_slug(post: Post) -> str:
     return quote(tail, safe="-_.~").lower()[:190]
 
 
+MAX_COVER_BYTES = 32_000_000
+"""WordPress's own ceiling is the host's ``upload_max_filesize`` (2 to 128 MB in common
+setups, not exposed to the REST API); a cover larger than this is refused unread."""
+MARK_PREFIX = "syndicate-mark:"
+
+
+def post_mark(post_key: str) -> str:
+    """This post's mark on WordPress: one search term (no spaces, no leading '-', which
+    WordPress's search reads as "exclude"), derived from the post key alone, so it is
+    the same on every run and differs for two posts whose slugs collide."""
+    return MARK_PREFIX + hashlib.sha256(post_key.encode("utf-8")).hexdigest()[:24]
+
+
+def mark_comment(post_key: str) -> str:
+    """The mark as WordPress keeps it: an HTML comment at the end of the content. Core
+    keeps comments in ``content.raw`` for every role (kses only folds ``--`` runs, and
+    the mark has none) and its search matches the raw content; readers never see it.
+    It is sent with every create and update but kept out of the payload's digest, so
+    adding it never made an old post look changed."""
+    return f"<!-- {post_mark(post_key)} -->"
+
+
+def raw_content(post: Mapping[str, Any]) -> str:
+    content = post.get("content")
+    return str(content.get("raw", "")) if isinstance(content, dict) else str(content or "")
+
+
 class WordPressSettings(PlatformSettings):
     platform_name: ClassVar[str] = "wordpress"
     required_for_push: ClassVar[tuple[str, ...]] = ("base_url", "username", "app_password")
@@ -84,6 +115,18 @@ class WordPressAdapter(Adapter[WordPressSettings]):
     capabilities = Capabilities(
         dialect=Dialect.HTML, can_update=True, can_find=True, max_concurrency=2
     )
+    about = About(
+        title="WordPress",
+        posted="the whole article, excerpt, tags and categories (as terms), original date, "
+               "deterministic slug, the site's own cover as featured image",
+        format="HTML",
+        limits="none",
+        update="yes, by id",
+        after_timeout="found again by slug (`status=any`)",
+    )
+
+    def account(self) -> str:
+        return f"{self.base_url} user {self.settings.username or ''}"
 
     def api(self, route: str) -> str:
         base = self.base_url or "https://<your WordPress site>"
@@ -119,6 +162,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
     ) -> dict[str, Any]:
         skip = ("tags", "categories", "cover")
         body = {k: v for k, v in payload.data.items() if k not in skip}
+        body["content"] = f"{body.get('content', '')}\n{mark_comment(payload.post_key)}"
         if media is not None:
             body["featured_media"] = media
         return {**body, "tags": tag_ids, "categories": category_ids}
@@ -134,6 +178,12 @@ class WordPressAdapter(Adapter[WordPressSettings]):
 
     async def upload_cover(self, client: httpx.AsyncClient, path: str) -> int:
         try:
+            size = Path(path).stat().st_size
+            if size > MAX_COVER_BYTES:  # refused before a byte is read into memory
+                raise Rejected(self.name, (
+                    f"the cover image {path} is {size // 1_000_000} MB, over the "
+                    f"{MAX_COVER_BYTES // 1_000_000} MB syndicate uploads (most WordPress hosts "
+                    "refuse far less); use a smaller image"))
             content = Path(path).read_bytes()
         except OSError as exc:
             raise Rejected(
@@ -283,21 +333,37 @@ class WordPressAdapter(Adapter[WordPressSettings]):
             client, payload, self.api(f"posts/{ref.id}"), attempt, ref.extra
         )
 
+    async def delete(self, client: httpx.AsyncClient, ref: RemoteRef) -> None:
+        """Moves the post to WordPress's trash (a person can still restore it there)."""
+        response = await send(client, self.name, "DELETE", self.api(f"posts/{ref.id}"),
+                              headers=self.headers())
+        if response.status_code == 410:  # already in the trash
+            return
+        self.check_response(response)
+
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:
-        found = self.check_response(
-            await send(
-                client,
-                self.name,
-                "GET",
-                self.api("posts"),
-                headers=self.headers(),
-                params={"slug": payload.data["slug"], "status": "any", "context": "edit"},
-            )
-        )
-        for post in found or []:
-            if post.get("slug") == payload.data["slug"]:
+        """The copy carrying this post's mark, found by WordPress's own search (which reads
+        the raw content). A post with our slug but no mark of syndicate's at all (made by
+        hand, or by a syndicate from before the mark) cannot be proved either way:
+        Ambiguous, so the engine leaves the entry ``uncertain`` for a person. A copy marked
+        for another post (two files whose slugs collide) is never taken for this one."""
+        mark = post_mark(payload.post_key)
+        for post in await self.search(client, {"search": mark}):
+            if mark_comment(payload.post_key) in raw_content(post):
                 return RemoteRef(str(post["id"]), post.get("link"), {"slug": post.get("slug")})
+        for post in await self.search(client, {"slug": payload.data["slug"]}):
+            if MARK_PREFIX not in raw_content(post):
+                raise Ambiguous(self.name, (
+                    f"post {post.get('id')} has the slug {post.get('slug')!r} but no mark of "
+                    "syndicate's, so it cannot be told whether it is this post's copy; check it, "
+                    "then run 'syndicate resolve'"))
         return None
+
+    async def search(self, client: httpx.AsyncClient, params: dict[str, str]) -> list[Any]:
+        found = self.check_response(
+            await send(client, self.name, "GET", self.api("posts"), headers=self.headers(),
+                       params={**params, "status": "any", "context": "edit", "per_page": 100}))
+        return list(found or [])
 
     async def check(self, client: httpx.AsyncClient) -> str:
         me = self.check_response(

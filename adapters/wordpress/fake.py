@@ -61,8 +61,11 @@ from urllib.parse import parse_qs, quote
 
 import httpx
 
-from syndicate.sandbox.base import json_response
-from syndicate.sandbox.credentials import WORDPRESS_APP_PASSWORD, WORDPRESS_USER
+from syndicate.sandbox.base import SandboxContext, json_response
+
+WORDPRESS_USER = "sandbox"
+"""The sandbox's throwaway user and application password: they unlock nothing real."""
+WORDPRESS_APP_PASSWORD = "sand boxs ecre tpas swor d123"
 
 STATUSES = ("publish", "future", "draft", "pending", "private")
 PUBLISHERS = ("administrator", "editor", "author")
@@ -657,3 +660,13 @@ class FakeWordPress:
         return json_response(
             201, media, {"Location": f"{self.site}/wp-json/wp/v2/media/{media['id']}"}
         )
+
+
+def fakes(ctx: SandboxContext) -> list[FakeWordPress]:
+    return [FakeWordPress(site=ctx.url("wordpress"))]
+
+
+def sandbox_env(base_url: str) -> dict[str, str]:
+    return {"SYNDICATE_WORDPRESS__BASE_URL": base_url,
+            "SYNDICATE_WORDPRESS__USERNAME": WORDPRESS_USER,
+            "SYNDICATE_WORDPRESS__APP_PASSWORD": WORDPRESS_APP_PASSWORD}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from syndicate.state import Entry, State
+from syndicate.state import State
 
 BOT_NAME = "github-actions[bot]"
 BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
@@ -59,20 +59,18 @@ def merge_state_texts(ours: str, theirs: str | None) -> str:
     Entries are only ever added or moved forward by runs, so the newest ``updated_at``
     is the truest; on a tie ours wins (it is the run that just talked to the platform).
     """
-    def posts(text: str | None) -> dict[str, dict[str, Entry]]:
-        if not text:
-            return {}
-        data = json.loads(text)
-        return {key: {name: Entry.from_json(entry) for name, entry in platforms.items()}
-                for key, platforms in data.get("posts", {}).items()}
+    def parsed(text: str | None) -> State:
+        return State.parse(json.loads(text), Path("state.json")) if text else State(Path("state.json"))
 
-    merged = posts(theirs)
-    for key, platforms in posts(ours).items():
+    mine, other = parsed(ours), parsed(theirs)
+    merged = other.posts
+    for key, platforms in mine.posts.items():
         for name, entry in platforms.items():
-            other = merged.get(key, {}).get(name)
-            if other is None or (entry.updated_at or "") >= (other.updated_at or ""):
+            known = merged.get(key, {}).get(name)
+            if known is None or (entry.updated_at or "") >= (known.updated_at or ""):
                 merged.setdefault(key, {})[name] = entry
-    return State(Path("state.json"), merged).to_text()
+    return State(Path("state.json"), merged, site=mine.site or other.site,
+                 accounts={**other.accounts, **mine.accounts}).to_text()
 
 
 def commit_state(repo: Path, state_path: Path, *, branch: str, remote: str = "origin",

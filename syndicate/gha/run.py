@@ -239,11 +239,9 @@ def repo_top(root: Path) -> Path | None:
 
 
 def state_file(root: Path, sandbox: bool) -> Path:
-    from syndicate.commands import SANDBOX_DIR
-    from syndicate.layout import STATE_DIR, STATE_NAME
+    from syndicate import state
 
-    base = root / STATE_DIR
-    return (base / SANDBOX_DIR / STATE_NAME) if sandbox else (base / STATE_NAME)
+    return state.state_file(root, sandbox=sandbox)
 
 
 def save_state(root: Path, env: GitHubEnv, *, sandbox: bool) -> CommitResult:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from syndicate.adapter import Capabilities
+from syndicate.adapter import Capabilities, Limit
 from syndicate.preview_site.pages import Column, index_page, page_name, post_page
 from syndicate.preview_site.warnings import Alert, collect
 from syndicate.redact import redact
@@ -28,6 +28,14 @@ def capabilities(platform: str) -> Capabilities | None:
     return cls.capabilities if cls is not None else None
 
 
+def measured(item: Any) -> list[tuple[Limit, str]]:
+    """The texts the item's adapter declares limits for, as its platform counts them."""
+    from syndicate.registry import available
+
+    cls = available().get(item.platform)
+    return cls.measured(item.payload) if cls is not None else []
+
+
 Actions = Mapping[tuple[str, str], tuple[str, str]]
 """(post key, platform) → (kind, reason), from ``syndicate.planner`` when a state file exists."""
 
@@ -41,7 +49,7 @@ def grouped(items: Sequence[Any], actions: Actions | None = None) -> list[tuple[
     posts: dict[str, tuple[Any, list[Column]]] = {}
     for item in items:
         entry = posts.setdefault(item.post.key, (item.post, []))
-        alerts = collect(item, capabilities(item.platform))
+        alerts = collect(item, measured(item))
         kind, reason = (actions or {}).get((item.post.key, item.platform), ("create", ""))
         if kind in ("blocked", "uncertain"):
             alerts.insert(0, Alert(kind, f"{kind}: {reason}" if reason else kind))

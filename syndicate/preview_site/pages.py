@@ -14,7 +14,7 @@ from typing import Any
 
 from syndicate.adapter import Capabilities
 from syndicate.preview_site.style import CSS
-from syndicate.preview_site.views import esc, render
+from syndicate.preview_site.views import esc, platform_css, render
 from syndicate.preview_site.warnings import Alert
 
 KIND_LABEL = {"truncated": "Truncated", "markup": "Removed markup", "image": "Image",
@@ -37,19 +37,13 @@ class Column:
     action: str
 
 
-def folder_css() -> str:
-    from syndicate.siblings import parts
-
-    return "".join(str(getattr(module, "CSS", "")) for module in parts("view", "view"))
-
-
-def document(title: str, lang: str, body: str) -> str:
+def document(title: str, lang: str, body: str, css: str = "") -> str:
     return (f'<!doctype html>\n<html lang="{esc(lang)}">\n<head>\n<meta charset="utf-8">\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
             f"<meta name=\"referrer\" content=\"no-referrer\">\n"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
             f"img-src https: http:; style-src 'unsafe-inline'\">\n"
-            f"<title>{esc(title)}</title>\n<style>\n{CSS}{folder_css()}</style>\n</head>\n"
+            f"<title>{esc(title)}</title>\n<style>\n{CSS}{css}</style>\n</head>\n"
             f"<body>\n{body}\n</body>\n</html>\n")
 
 
@@ -73,11 +67,14 @@ def requests_html(item: Any) -> str:
 
 
 Caps = Callable[[str], Capabilities | None]
-NAMES = {"wordpress": "WordPress", "devto": "DEV", "bluesky": "Bluesky"}
 
 
 def display(platform: str) -> str:
-    return NAMES.get(platform, platform.capitalize())
+    """The platform's own spelling of its name, from its adapter's ``about``."""
+    from syndicate.registry import available
+
+    cls = available().get(platform)
+    return cls.described().title if cls is not None else platform
 
 
 def post_page(post: Any, columns: Sequence[Column], caps: Caps) -> str:
@@ -102,7 +99,8 @@ def post_page(post: Any, columns: Sequence[Column], caps: Caps) -> str:
             f'<a href="{esc(post.canonical_url)}">{esc(post.canonical_url)}</a></p>'
             f'<div class="platforms">{"".join(sections)}</div></main>\n'
             f'<footer class="site" lang="en">syndicate preview · nothing has been sent</footer>')
-    return document(f"{post.title} · syndicate preview", lang, body)
+    css = platform_css(c.item.platform for c in columns)
+    return document(f"{post.title} · syndicate preview", lang, body, css)
 
 
 def index_page(posts: Sequence[tuple[Any, Sequence[Column]]], platforms: Sequence[str],

@@ -47,7 +47,7 @@ BLOG = Policy(
                 "abbr": frozenset({"title"})},
 )
 
-TELEGRAM = Policy(
+TELEGRAM_HTML = Policy(
     tags={"b": "strong", "strong": "strong", "i": "em", "em": "em", "u": "u", "ins": "u",
           "s": "s", "strike": "s", "del": "s", "tg-spoiler": "span", "a": "a", "code": "code",
           "pre": "pre", "blockquote": "blockquote"},
@@ -108,7 +108,7 @@ class Cleaner(HTMLParser):
         self.handle_endtag(tag)
 
     def output_tag(self, tag: str, attrs: Mapping[str, str | None]) -> str | None:
-        if tag == "span" and self.policy is TELEGRAM:
+        if tag == "span" and self.policy is TELEGRAM_HTML:
             return "span" if attrs.get("class") == "tg-spoiler" else None
         return self.policy.tags.get(tag)
 

@@ -2,6 +2,7 @@
 
 Colours keep at least 4.5:1 contrast on their backgrounds; the platform columns form a
 grid that stacks into one column under 700px so a phone shows one platform at a time.
+Each platform's own look comes with its view (``CSS`` in ``adapters/<name>/view.py``).
 """
 
 CSS = """\
@@ -76,42 +77,7 @@ pre { overflow-x: auto; background: #f3f4f6; padding: .5rem; border-radius: 4px;
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: .9em; }
 .url { overflow-wrap: anywhere; font-family: ui-monospace, monospace; font-size: .85em; }
 .rendering { overflow-wrap: anywhere; }
-/* Telegram */
-.chat { background: #d5e6c9; padding: .75rem; border-radius: 8px; display: grid; gap: .6rem; }
-.bubble { background: #fff; border-radius: 12px 12px 12px 2px; max-width: 100%; overflow: hidden;
-  box-shadow: 0 1px 1px rgba(0,0,0,.15); }
-.bubble .photo { display: block; width: 100%; }
-.tg-text { white-space: pre-wrap; padding: .5rem .75rem; }
-.tg-text blockquote { border-left: 3px solid #2a7ab0; margin: .25rem 0; padding-left: .5rem; }
-.tg-spoiler { background: #3f3f46; color: #3f3f46; border-radius: 3px; }
-.tg-spoiler:hover, .tg-spoiler:focus { color: #fff; }
-.link-preview {
-  margin: 0 .75rem .5rem;
-  padding: .25rem .5rem;
-  border-left: 3px solid #2a7ab0;
-  font-size: .85rem;
-  color: #374151;
-}
-.counter {
-  margin: 0;
-  padding: .15rem .75rem .4rem;
-  text-align: right;
-  font-size: .8rem;
-  color: #374151;
-}
-.counter.over { color: #b91c1c; font-weight: 700; }
-/* Medium */
-article.medium {
-  font-family: Georgia, "Noto Serif", "Noto Serif CJK SC", "Songti SC", serif;
-  font-size: 1.05rem;
-}
-article.medium h1 { font-size: 1.6rem; }
-.tags { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .35rem; }
-.tags li { background: #e8eaf0; border-radius: 99px; padding: .05rem .6rem; font-size: .85rem; }
-.meta, .byline { color: #4b5563; font-size: .85rem; }
-/* WordPress */
-.wp-title { font-size: 1.4rem; margin: .25rem 0; }
-.excerpt { font-style: italic; border-bottom: 1px solid #e5e7eb; margin-bottom: .5rem; }
+/* The generic card, for a platform whose folder has no view.py */
 .card { border: 1px solid #c7c9d1; border-radius: 12px; padding: .75rem; }
 .card-text { white-space: pre-wrap; margin: 0 0 .5rem; }
 """

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from syndicate.adapter import Capabilities, Unit
+from syndicate.adapter import Limit, Unit
 
 TAG = re.compile(r"<[^>]*>")
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 MD_IMG = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 SPACES = re.compile(r"\s+")
+IMAGE_ADDRESS = re.compile(r"^\S+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?)(?:[?#]\S*)?$", re.I)
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,18 @@ def image_problem(src: str) -> str | None:
 
 
 def image_sources(data: Mapping[str, Any]) -> list[str]:
-    """Every image URL inside a payload's data, wherever the adapter put it."""
+    """Every image URL inside a payload's data, wherever the adapter put it.
+
+    Images inside markup (HTML ``<img>``, Markdown ``![]()``), and any string that is an
+    image address on its own (a photo or cover field): found by what the value is, not by
+    guessing each platform's field names.
+    """
     found: list[str] = []
     for value in walk_strings(data):
         found += [next(g for g in m.groups() if g is not None) for m in HTML_IMG.finditer(value)]
         found += MD_IMG.findall(value)
-    for message in data.get("messages", ()) or ():
-        photo = (message.get("params") or {}).get("photo")
-        if isinstance(photo, str):
-            found.append(photo)
+        if IMAGE_ADDRESS.match(value.strip()):
+            found.append(value.strip())
     return list(dict.fromkeys(html.unescape(s) for s in found))
 
 
@@ -89,26 +93,34 @@ def truncation(summary: str, shown: str) -> Alert | None:
             lo = mid
         else:
             hi = mid - 1
+    if lo == 0:
+        return None  # this text does not carry the summary at all: nothing was cut
     tail = want[max(0, lo - 24):lo]
     return Alert("truncated", f"text cut after {lo} of {len(want)} characters of the summary, "
                                 f"after “…{tail}”")
 
 
-def limit_warnings(field: str, text: str, caps: Capabilities | None) -> list[Alert]:
-    if caps is None:
-        return []
+Measured = Sequence[tuple[Limit, str]]
+"""Each declared limit with a text it applies to: ``Adapter.measured(payload)``."""
+
+
+def limit_warnings(measured: Measured) -> list[Alert]:
+    """One warning per text over its platform's limit, counted the platform's way."""
     out = []
-    for limit in caps.limits:
-        if limit.field == field:
-            used = count(text, limit.unit, limit.url_length)
-            if used > limit.maximum:
-                out.append(Alert("limit", f"{field} is {used} {limit.unit.value}, over the limit "
-                                          f"of {limit.maximum}: the platform will refuse it"))
+    for limit, text in measured:
+        used = count(text, limit.unit, limit.url_length)
+        if used > limit.maximum:
+            out.append(Alert("limit", f"{limit.field} is {used} {limit.unit.value}, over the "
+                                      f"limit of {limit.maximum}: the platform will refuse it"))
     return out
 
 
-def collect(item: Any, caps: Capabilities | None) -> list[Alert]:
-    """Every warning for one PreviewItem (post notices, payload notices, images, cuts)."""
+def collect(item: Any, measured: Measured) -> list[Alert]:
+    """Every warning for one PreviewItem (post notices, payload notices, images, limits, cuts).
+
+    ``measured`` are the texts the adapter declares limits for; the summary counts as cut
+    when those texts hold its start but not all of it.
+    """
     post, data = item.post, item.payload.data
     found = [Alert("markup", str(n)) for n in post.notices
              if n.platform in (None, item.platform)]
@@ -122,17 +134,8 @@ def collect(item: Any, caps: Capabilities | None) -> list[Alert]:
         problem = image_problem(src)
         if problem:
             found.append(Alert("image", problem))
-    if caps is not None:
-        for limit in caps.limits:
-            value = data.get(limit.field)
-            if isinstance(value, str):
-                found += limit_warnings(limit.field, value, caps)
-    for message in data.get("messages", ()) or ():
-        params = message.get("params") or {}
-        field = "caption" if "caption" in params else "text"
-        text = plain_text(str(params.get(field, "")))
-        found += limit_warnings(field, text, caps)
-        cut = truncation(post.summary, text) if post.summary else None
-        if cut and data.get("mode", "link") != "full":
-            found.append(cut)
+    found += limit_warnings(measured)
+    cut = truncation(post.summary, " ".join(text for _, text in measured)) if post.summary else None
+    if cut:
+        found.append(cut)
     return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
@@ -38,6 +39,20 @@ class Fake(Protocol):
 
     def load(self, data: dict[str, Any]) -> None:
         """Restore what ``dump`` returned."""
+
+
+@dataclass(frozen=True)
+class SandboxContext:
+    """What the sandbox hands every platform's ``fakes(ctx)``: where it is, and its clock."""
+
+    site: str
+    """The sandbox's root URL; a fake is mounted at ``/<its name>`` under it."""
+    daily_cap: int = 10
+    """Creates a day a fake allows where its platform caps them (Medium)."""
+    clock: Clock = wall_clock
+
+    def url(self, name: str) -> str:
+        return f"{self.site.rstrip('/')}/{name}"
 
 
 def json_response(status: int, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:

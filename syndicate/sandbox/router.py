@@ -12,18 +12,16 @@ restarted sandbox keeps what it held and duplicates can be counted across runs.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
-import os
-import tempfile
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from syndicate.sandbox import credentials
-from syndicate.sandbox.base import Clock, Fake, wall_clock
+from syndicate.atomicfile import write_atomic
+from syndicate.layout import SANDBOX_ENV
+from syndicate.sandbox.base import Clock, Fake, SandboxContext, wall_clock
 from syndicate.sandbox.faults import AFTER, FaultPlan
 
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -46,34 +44,12 @@ class Dropped(Exception):
         return self.kind in AFTER
 
 
-def optional_fake(module: str, attribute: str, **kwargs: Any) -> Fake | None:
-    """Construct a fake written elsewhere, or None while its module does not exist yet."""
-    try:
-        found = importlib.import_module(module)
-    except ModuleNotFoundError as missing:
-        if missing.name != module:
-            raise  # the module exists but is broken: say so, do not hide it
-        return None
-    factory = getattr(found, attribute, None)
-    return None if factory is None else factory(**kwargs)
-
-
 def default_fakes(*, site: str, daily_cap: int, clock: Clock) -> list[Fake]:
-    """One fake per platform; WordPress and Telegram come from their own modules."""
-    from adapters.medium.fake import FakeMedium
+    """The fakes of every registered platform whose folder ships a ``fake.py``."""
+    from syndicate.folders import fake_modules
 
-    fakes: list[Fake | None] = [
-        FakeMedium(daily_cap=daily_cap, clock=clock),
-        optional_fake("adapters.wordpress.fake", "FakeWordPress", site=f"{site}/wordpress"),
-        optional_fake("adapters.telegram.fake", "FakeTelegram", clock=clock),
-        optional_fake("adapters.telegram.fake", "FakeTelegraph", clock=clock),
-    ]
-    from syndicate.siblings import SandboxContext, parts
-
-    context = SandboxContext(site=site, clock=clock, daily_cap=daily_cap)
-    for module in parts("fake", "fakes"):
-        fakes.extend(module.fakes(context))
-    return [fake for fake in fakes if fake is not None]
+    ctx = SandboxContext(site=site, daily_cap=daily_cap, clock=clock)
+    return [fake for module in fake_modules().values() for fake in module.fakes(ctx)]
 
 
 class Sandbox:
@@ -116,33 +92,22 @@ class Sandbox:
             return
         self.state_dir.mkdir(parents=True, exist_ok=True)
         for name, fake in self.fakes.items():
-            fd, temp = tempfile.mkstemp(dir=self.state_dir, prefix=f".{name}-", suffix=".tmp")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(fake.dump(), handle, ensure_ascii=False)
-                os.replace(temp, self.state_dir / f"{name}.json")
-            except BaseException:
-                Path(temp).unlink(missing_ok=True)
-                raise
+            write_atomic(self.state_dir / f"{name}.json",
+                         json.dumps(fake.dump(), ensure_ascii=False), durable=False)
 
     def settings_env(self, base: str) -> dict[str, str]:
-        """The ``SYNDICATE_<PLATFORM>__<FIELD>`` variables that point syndicate at ``base``."""
-        from syndicate.siblings import parts
+        """The ``SYNDICATE_<PLATFORM>__<FIELD>`` variables that point syndicate at ``base``.
+
+        Each platform's own ``sandbox_env`` says them, for its fake mounted at ``/<name>``.
+        """
+        from syndicate.folders import fake_modules
 
         base = base.rstrip("/")
-        return {
-            "SYNDICATE_MEDIUM__BASE_URL": f"{base}/medium/v1",
-            "SYNDICATE_MEDIUM__TOKEN": credentials.MEDIUM_TOKEN,
-            "SYNDICATE_WORDPRESS__BASE_URL": f"{base}/wordpress",
-            "SYNDICATE_WORDPRESS__USERNAME": credentials.WORDPRESS_USER,
-            "SYNDICATE_WORDPRESS__APP_PASSWORD": credentials.WORDPRESS_APP_PASSWORD,
-            "SYNDICATE_TELEGRAM__BASE_URL": f"{base}/telegram",
-            "SYNDICATE_TELEGRAM__BOT_TOKEN": credentials.TELEGRAM_BOT_TOKEN,
-            "SYNDICATE_TELEGRAM__CHAT_ID": credentials.TELEGRAM_CHAT,
-            "SYNDICATE_TELEGRAM__TELEGRAPH_BASE_URL": f"{base}/telegraph",
-            "SYNDICATE_TELEGRAM__TELEGRAPH_TOKEN": credentials.TELEGRAPH_TOKEN,
-            **{k: v for module in parts("fake", "sandbox_env") for k, v in module.sandbox_env(base).items()},
-        }
+        env: dict[str, str] = {}
+        for name, module in fake_modules().items():
+            env.update(module.sandbox_env(f"{base}/{name}"))
+        env[SANDBOX_ENV] = base  # a run that sees it keeps the sandbox's own state file
+        return env
 
     def posts(self) -> dict[str, list[dict[str, Any]]]:
         """``{"<platform>": [{"id", "title", "url"}, ...]}`` — also served at /_sandbox/posts."""

@@ -23,6 +23,7 @@ from syndicate.errors import ConfigError, SourceError
 from syndicate.layout import IGNORED_DIRS
 from syndicate.post import Notice, PlatformOverride, Post, PostOptions
 from syndicate.sources import fields, frontmatter
+from syndicate.sources.nesting import refuse_deep
 
 IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif"})
 """A cover file must look like an image: only such files are ever handed to an uploader."""
@@ -74,12 +75,12 @@ def parse_options(value: Any, rel: str) -> PostOptions:
         return PostOptions(enabled=False)
     if not isinstance(value, dict):
         raise SourceError(rel, "the 'syndicate' block must be false or a mapping", field="syndicate",
-                          fix="write e.g. 'syndicate: {platforms: [wordpress]}'")
+                          fix="write e.g. 'syndicate: {platforms: [<platform>]}'")
     try:
         return options_of(value, rel)
     except ValueError as exc:  # a value of the wrong shape, e.g. platforms: {a: 1}
         raise SourceError(rel, f"in the 'syndicate' block: {exc}", field="syndicate",
-                          fix="write e.g. 'syndicate: {platforms: [wordpress], enabled: true}'") from None
+                          fix="write e.g. 'syndicate: {platforms: [<platform>], enabled: true}'") from None
 
 
 def options_of(value: dict[str, Any], rel: str) -> PostOptions:
@@ -238,11 +239,19 @@ class Site(ABC):
             excerpt_separator=self.excerpt_separator(meta), resolve_link=self.resolve_link,
             site_vars=self.site_vars(), page_vars={**meta.fields, "title": title, "url": canonical},
         )
+        refuse_deep(meta.body, rel, meta.body_line)  # before rendering: that takes time too
         body = render_body(meta.body, ctx)
+        refuse_deep(body.html, rel, meta.body_line)
         summary = meta.fields.get("summary") or (
             to_text(body.excerpt_html) if body.excerpt_html else body.first_paragraph)
         cover = meta.fields.get("cover")
         cover_url = absolute(cover, canonical, self.url) if cover else body.first_image
+        refused: tuple[Notice, ...] = ()
+        if cover_url and not cover_url.lower().startswith(("http://", "https://")):
+            # only web URLs (or the site's own files, by their URL) ever leave the machine
+            refused = (Notice(rel, f"cover image {cover_url!r} is not an http(s) URL; no cover "
+                              "is sent"),)
+            cover_url = None
         updated = meta.fields.get("updated")
         block = meta.fields.get("syndicate")
         key = str(block["key"]) if isinstance(block, dict) and block.get("key") else rel
@@ -264,7 +273,7 @@ class Site(ABC):
             cover_image=cover_url,
             cover_file=self.local_file(cover_url),
             options=options,
-            notices=tuple(meta.notices) + body.notices,
+            notices=tuple(meta.notices) + body.notices + refused,
             hold=self.hold_of(meta, date),
             turns_at=self.turns_at(meta, date),
         )
@@ -297,4 +306,14 @@ class Site(ABC):
                 posts.append(self.read(source))
             except SourceError as exc:
                 errors.append(exc)
+            except Exception as exc:  # noqa: BLE001 - one post's bug is that post's error
+                errors.append(unexpected(source.rel_path, exc))
         return posts, errors
+
+
+def unexpected(rel: str, exc: BaseException) -> SourceError:
+    """An error nobody foresaw while reading or rendering one post, as that post's error:
+    the other posts still go out."""
+    return SourceError(rel, f"could not be read or rendered ({type(exc).__name__}: {exc})",
+                       fix="check the post for unusual markup; if it looks fine, report this "
+                       "as a bug in syndicate with the file attached")

@@ -1,0 +1,266 @@
+# ruff: noqa: T201  (a benchmark script: printing its figures is its job)
+"""Crash figures: kills at random moments of a 1,000-post push into a 20%-fault sandbox.
+
+Issue 13's adversarial run killed a push of a 1,008-post blog 38 times and counted what
+the kills cost: duplicates, missing posts, and entries a person had to settle with
+``syndicate resolve``. This script repeats that count, in one process and simulated
+time, so it is bounded (Telegram's real pacing alone would take 50 minutes):
+
+- the push is the real planner and engine against the in-process sandbox (every fake's
+  rules, 20% faults of every kind, Medium's daily cap raised as in bench/push.py);
+- a kill is a ``BaseException`` raised at a random event: a request about to reach a
+  platform, a request the platform applied whose answer is then lost, a pacing or retry
+  wait, or the moment after a state-file save. Nothing of the run is caught or cleaned
+  up after it, so the state file on disk is what a kill -9 at that moment leaves;
+- after every run a careful person settles what the platform cannot be searched for (as
+  ``syndicate resolve`` does, looking at the fakes' own records): each one counts as a
+  manual resolve needed;
+- once the kills are spent, faults stop and clean pushes run until nothing is left.
+
+    python bench/kill_run.py [POSTS] [KILLS] [--seed=N] [--max-seconds=S]
+                             [--platforms=medium,telegram,wordpress]
+
+Prints kills, duplicates, missing and manual resolves per platform, and the wall time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from common import WORK
+from corpus import build_site
+
+from syndicate import planner
+from syndicate.commands import sandbox_overrides
+from syndicate.engine import Engine, resolve
+from syndicate.sandbox.faults import FaultPlan
+from syndicate.sandbox.server import Sandbox
+from syndicate.sources import open_site
+from syndicate.state import State
+from syndicate.workflow import config_fingerprint, load_adapters
+
+PLATFORMS = ["medium", "telegram", "wordpress"]
+EVENTS_PER_POST = 12
+"""About how many events (requests, waits, saves) a post costs on three platforms: a run
+dies at a random event among the first 2 × POSTS × this ÷ KILLS, so the kills are
+spread over the whole push."""
+
+
+class Killed(BaseException):
+    """kill -9: nothing after it runs."""
+
+
+class SimClock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+        await asyncio.sleep(0)
+
+
+class Reaper:
+    """Counts events and raises Killed at the chosen one, in the way that event allows."""
+
+    def __init__(self, die_at: int | None, rng: random.Random) -> None:
+        self.die_at, self.rng, self.events = die_at, rng, 0
+        self.killed_by = ""
+
+    def due(self, kind: str) -> bool:
+        self.events += 1
+        if self.die_at is not None and self.events == self.die_at:
+            self.killed_by = kind
+            return True
+        return False
+
+
+class KillingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, reaper: Reaper) -> None:
+        self.inner, self.reaper = inner, reaper
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.reaper.due("request"):
+            if self.reaper.rng.random() < 0.5:
+                raise Killed  # before the platform saw it
+            await self.inner.handle_async_request(request)
+            self.reaper.killed_by = "request applied, answer lost"
+            raise Killed
+        return await self.inner.handle_async_request(request)
+
+
+READ_CACHE: dict[tuple[str, str], Any] = {}
+PAYLOAD_CACHE: dict[tuple[str, str, str], Any] = {}
+
+
+def remember_renders() -> None:
+    """Each run re-plans; the same bytes render the same post and payloads, so they are
+    kept across runs of this one process (the kills cost what a kill costs, not a
+    thousand renders each). Nothing about sending or state is cached."""
+    import syndicate.workflow as workflow
+    from syndicate.sources.site import Site
+
+    read = Site.read
+
+    def cached_read(self: Site, source: Any) -> Any:
+        key = (source.rel_path, source.digest())
+        if key not in READ_CACHE:
+            READ_CACHE[key] = read(self, source)
+        return READ_CACHE[key]
+
+    payload_for = workflow.payload_for
+
+    def cached_payload(adapter: Any, post: Any, config: Any) -> Any:
+        key = (adapter.name, post.key, post.source_hash)
+        if key not in PAYLOAD_CACHE:
+            PAYLOAD_CACHE[key] = payload_for(adapter, post, config)
+        return PAYLOAD_CACHE[key]
+
+    Site.read = cached_read  # type: ignore[method-assign]
+    workflow.payload_for = cached_payload
+
+
+def push(site: Path, box: Sandbox, clock: SimClock, reaper: Reaper) -> tuple[bool, Counter[str]]:
+    """One push; (killed?, outcome counts)."""
+    opened = open_site(site)
+    adapters = load_adapters(site, opened.config, PLATFORMS,
+                             overrides=sandbox_overrides(box.settings_env("http://sandbox.invalid")))
+    for adapter in adapters.values():
+        if adapter.capabilities.daily_cap is not None:
+            adapter.capabilities = dataclasses.replace(adapter.capabilities, daily_cap=100_000)
+    fingerprints = {n: config_fingerprint(a, opened.config) for n, a in adapters.items()}
+    state = State.load(site)
+    actions, errors = planner.plan(opened, adapters, state, opened.config, fingerprints)
+    assert not errors, errors
+    save = state.save
+
+    def save_then_maybe_die() -> None:
+        save()
+        if reaper.due("after a state save"):
+            raise Killed
+
+    state.save = save_then_maybe_die  # type: ignore[method-assign]
+
+    async def sleep(seconds: float) -> None:
+        if reaper.due("waiting"):
+            raise Killed
+        await clock.sleep(seconds)
+
+    engine = Engine(adapters, state, sleep=sleep,
+                    transports={n: KillingTransport(box.transport(), reaper) for n in PLATFORMS})
+    try:
+        outcomes = asyncio.run(engine.run(actions))
+    except Killed:
+        return True, Counter()
+    return False, Counter(o.outcome for o in outcomes)
+
+
+def expected(site: Path) -> tuple[dict[str, set[str]], dict[str, str]]:
+    posts, errors = open_site(site).read_all()
+    assert not errors
+    wanted: dict[str, set[str]] = {p: set() for p in PLATFORMS}
+    titles: dict[str, str] = {}
+    for post in posts:
+        for platform in PLATFORMS:
+            title = post.for_platform(platform).title
+            titles[f"{post.key}|{platform}"] = title
+            if post.hold is None and post.options.allows(platform):
+                wanted[platform].add(title)
+    return wanted, titles
+
+
+def held(box: Sandbox) -> dict[str, list[str]]:
+    return {name: [str(r["title"]) for r in records] for name, records in box.posts().items()}
+
+
+def settle(site: Path, box: Sandbox, titles: dict[str, str], resolves: Counter[str]) -> None:
+    """A careful person: for each entry the next push would leave to them, look, then say."""
+    state = State.load(site)
+    seen = held(box)
+    for key, platform, entry in list(state.entries()):
+        needs_person = entry.status == "uncertain" or (
+            entry.status == "pending" and platform != "wordpress"
+            and bool(entry.progress.get("in_flight", True)))
+        if not needs_person:
+            continue
+        went_out = titles[f"{key}|{platform}"] in seen.get(platform, [])
+        resolve(state, key, platform, published="seen-on-platform" if went_out else None,
+                retry=not went_out)
+        resolves[platform] += 1
+
+
+def main(posts: int = 1000, kills: int = 38, seed: int = 13, max_seconds: float = 1500.0) -> None:
+    started = time.monotonic()
+    logging.getLogger("syndicate").setLevel(logging.ERROR)  # retries are counted, not shown
+    remember_renders()
+    site = build_site(WORK / f"kill{posts}", posts)
+    wanted, titles = expected(site)
+    rng = random.Random(seed)
+    clock = SimClock()
+    box = Sandbox(None, faults=FaultPlan(rate=0.2, seed=seed), sleep=clock.sleep, clock=clock,
+                  daily_cap=100_000)
+    resolves: Counter[str] = Counter()
+    deaths: Counter[str] = Counter()
+    runs = 0
+    done = False
+    while sum(deaths.values()) < kills and time.monotonic() - started < max_seconds:
+        span = max(20, 2 * posts * EVENTS_PER_POST * len(PLATFORMS) // 3 // max(1, kills))
+        reaper = Reaper(rng.randint(1, span), rng)
+        killed, outcomes = push(site, box, clock, reaper)
+        runs += 1
+        if killed:
+            deaths[reaper.killed_by] += 1
+        settle(site, box, titles, resolves)
+        if not killed and set(outcomes) <= {"skipped", "blocked"}:
+            done = True
+            break
+    box.faults.rate = 0.0
+    clean = 0
+    while not done and clean < 12 and time.monotonic() - started < max_seconds:
+        killed, outcomes = push(site, box, clock, Reaper(None, rng))
+        clean += 1
+        settle(site, box, titles, resolves)
+        done = set(outcomes) <= {"skipped", "blocked"}
+    have = held(box)
+    print(f"## kill run: {posts} posts x {'+'.join(PLATFORMS)}, sandbox faults 20% (seed {seed}) "
+          f"while killing, in-process, simulated time")
+    print(f"  kills: {sum(deaths.values())} ({', '.join(f'{k} {v}' for k, v in deaths.items())}); "
+          f"runs {runs} + {clean} clean; faults injected: {dict(box.faults.counts)}")
+    total_dup = total_missing = 0
+    for platform in PLATFORMS:
+        counts = Counter(have.get(platform, []))
+        duplicates = sum(n - 1 for title, n in counts.items() if n > 1)
+        missing = len([t for t in wanted[platform] if counts[t] == 0])
+        extra = len([t for t in counts if t not in wanted[platform]])
+        total_dup, total_missing = total_dup + duplicates, total_missing + missing
+        print(f"  {platform}: {len(wanted[platform])} expected, {sum(counts.values())} held; "
+              f"duplicates {duplicates}, missing {missing}, unexpected {extra}, "
+              f"manual resolves {resolves[platform]}")
+    print(f"  TOTAL: duplicates {total_dup}, missing {total_missing}, manual resolves "
+          f"{sum(resolves.values())} (issue 13's run: 136); finished: {'yes' if done else 'NO'}; "
+          f"wall {time.monotonic() - started:.0f} s")
+
+
+def flag(name: str, cast: Callable[[str], Any], default: Any) -> Any:
+    for arg in sys.argv[1:]:
+        if arg.startswith(f"--{name}="):
+            return cast(arg.split("=", 1)[1])
+    return default
+
+
+if __name__ == "__main__":
+    numbers = [int(a) for a in sys.argv[1:] if not a.startswith("--")]
+    PLATFORMS[:] = flag("platforms", lambda v: v.split(","), PLATFORMS)
+    main(*numbers[:2], seed=flag("seed", int, 13), max_seconds=flag("max-seconds", float, 1500.0))
