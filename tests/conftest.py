@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["tests.realwp", "tests.realghost"]
+pytest_plugins = ["tests.realwp", "tests.realghost", "tests.realbsky"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_BLOG = ROOT / "examples" / "blog"

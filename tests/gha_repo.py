@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,13 +57,19 @@ def prepublish(site: Path) -> None:
     assert not [o for o in outcomes if o.outcome in ("failed", "uncertain")]
 
 
-def build_template(root: Path) -> Path:
-    """origin.git (bare) and work/ (a clone with the example blog published and committed)."""
+def build_template(root: Path, platforms: Sequence[str] | None = None) -> Path:
+    """origin.git (bare) and work/ (a clone with the example blog published and committed).
+
+    ``platforms`` limits the blog to those (``platforms_enabled``), for tests that count them."""
     origin, work = root / "origin.git", root / "work"
     subprocess.run(["git", "init", "--quiet", "--bare", "-b", "main", str(origin)], check=True)
     work.mkdir()
     git(work, "init", "--quiet", "-b", "main")
     shutil.copytree(EXAMPLE_BLOG, work / SITE, ignore=shutil.ignore_patterns(".syndicate"))
+    if platforms is not None:
+        toml = work / SITE / "syndicate.toml"
+        toml.write_text(f"platforms_enabled = {json.dumps(list(platforms))}\n"
+                        + toml.read_text(encoding="utf-8"), encoding="utf-8")
     prepublish(work / SITE)
     git(work, "add", "--", SITE, f":!{SITE}/.syndicate")
     git(work, "add", "--", STATE)

@@ -34,7 +34,7 @@ from syndicate.adapter import Dialect
 from syndicate.registry import available
 from tests.conftest import ROOT
 
-ALLOWED = ("syndicate/dialects/", "tests/realwp.py", "tests/realghost.py")
+ALLOWED = ("syndicate/dialects/", "tests/realwp.py", "tests/realghost.py", "tests/realbsky.py")
 WORD = re.compile(r"[a-z0-9]+")
 DIALECTS = sorted((d.value for d in Dialect), key=len, reverse=True)  # telegram_html before html
 

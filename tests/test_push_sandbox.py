@@ -45,13 +45,13 @@ def test_first_push_creates_every_post_everywhere_and_a_second_sends_nothing(
         example_blog: Path, tmp_path: Path) -> None:
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock)
-    outcomes, errors = push_once(example_blog, box, clock)
+    outcomes, errors = push_once(example_blog, box, clock, list(PLATFORMS))
     assert not errors
     assert not [o for o in outcomes if o.outcome in ("failed", "uncertain")], outcomes
     for platform, titles in expected_titles(example_blog).items():
         assert sorted(titles_by_platform(box)[platform]) == sorted(titles), platform
     writes = box.writes()
-    again, _ = push_once(example_blog, box, clock)
+    again, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     assert box.writes() == writes, "a second push must send no write request"
     assert {o.outcome for o in again} == {"skipped"}
 
@@ -60,13 +60,13 @@ def test_an_edit_updates_wordpress_and_telegram_and_medium_reports_blocked(
         example_blog: Path, tmp_path: Path) -> None:
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock)
-    push_once(example_blog, box, clock)
+    push_once(example_blog, box, clock, list(PLATFORMS))
     seed = example_blog / "_posts" / "想法" / "2021-01-28-xiaomi.md"
     text = seed.read_text(encoding="utf-8")
     text = text.replace('summary: "1 月 24 号', 'summary: "（更新）1 月 24 号')
     text = text.replace("容笔者道来。\n", "容笔者道来。（本文已更新）\n", 1)
     seed.write_text(text, encoding="utf-8")
-    outcomes, _ = push_once(example_blog, box, clock)
+    outcomes, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     seed_outcomes = {o.platform: o for o in outcomes if o.key.endswith("xiaomi.md")}
     assert seed_outcomes["wordpress"].outcome == "updated"
     assert seed_outcomes["telegram"].outcome == "updated"
@@ -83,12 +83,12 @@ def test_an_edit_updates_wordpress_and_telegram_and_medium_reports_blocked(
 def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Path) -> None:
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock)
-    push_once(example_blog, box, clock)
+    push_once(example_blog, box, clock, list(PLATFORMS))
     before = titles_by_platform(box)
     folder = example_blog / "_posts" / "想法"
     old_key = "_posts/想法/2021-01-28-xiaomi.md"
     (folder / "2021-01-28-xiaomi.md").rename(folder / "2021-01-28-xiaomi-phone.md")
-    outcomes, _ = push_once(example_blog, box, clock)
+    outcomes, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     renamed = [o for o in outcomes if o.key.endswith("xiaomi-phone.md")]
     assert {o.platform for o in renamed} == set(PLATFORMS)
     assert {o.outcome for o in renamed} == {"blocked"}
@@ -99,7 +99,7 @@ def test_a_renamed_post_is_not_published_again(example_blog: Path, tmp_path: Pat
     moved = folder / "2021-01-28-xiaomi-phone.md"
     moved.write_text(moved.read_text(encoding="utf-8").replace(
         "---\n", f'---\nsyndicate: {{key: "{old_key}"}}\n', 1), encoding="utf-8")
-    outcomes, _ = push_once(example_blog, box, clock)
+    outcomes, _ = push_once(example_blog, box, clock, list(PLATFORMS))
     seed = {o.platform: o.outcome for o in outcomes if o.key == old_key}
     assert seed == {p: "updated" if p in UPDATERS else "blocked" for p in PLATFORMS}
     assert sorted(map(sorted, titles_by_platform(box).values())) == sorted(map(sorted, before.values()))
@@ -140,7 +140,7 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
     rng = random.Random(plan_seed)
     clock = SimClock()
     box = make_sandbox(tmp_path / "fakes", clock, FaultPlan(rate=rng.uniform(0.1, 0.6), seed=plan_seed))
-    _outcomes, errors = push_once(site, box, clock)
+    _outcomes, errors = push_once(site, box, clock, list(PLATFORMS))
     assert [(e.path, e.line) for e in errors] == [(DEEP_POST, 5)]
     State.load(site)  # valid after a faulty run
     box.faults.rate = 0.0
@@ -148,7 +148,7 @@ def test_random_fault_plans_then_clean_reruns_publish_each_post_exactly_once(
     titles = {f"{p.key}|{name}": sent_title(p, name) for p in posts for name in PLATFORMS}
     for _rerun in range(6):
         settle_uncertain(site, titles_by_platform(box), titles)
-        outcomes, _ = push_once(site, box, clock)
+        outcomes, _ = push_once(site, box, clock, list(PLATFORMS))
         if all(o.outcome in ("skipped", "blocked") for o in outcomes):
             break
     held = titles_by_platform(box)

@@ -23,6 +23,9 @@ GRAPHEME = regex.compile(r"\X")
 SENTENCE_END = regex.compile(r"[。！？!?…]+[」』”’）)]*|[.;；](?=\s|$)")
 SPACE = regex.compile(r"\s+")
 NEWLINE = regex.compile(r"\n+")
+HASHTAG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}_]+")
+"""What may follow a ``#`` in a hashtag: letters, marks, digits, underscores (any script)."""
+HASHTAG = regex.compile(r"#[\p{L}\p{M}\p{N}_]+")
 
 
 def count(text: str, unit: Unit, *, url_length: int | None = None) -> int:
