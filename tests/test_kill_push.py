@@ -80,6 +80,20 @@ def push_fully(site: Path, env: dict[str, str]) -> subprocess.CompletedProcess[b
     return subprocess.run(command, env=env, capture_output=True, timeout=120)
 
 
+def settled_writes(loopback: LoopbackSandbox) -> int:
+    """The sandbox's write count once it stops moving: a request the killed push had fully
+    sent is still applied by the server after the kill, and must not be taken for a write
+    of the next run."""
+    count, steady_since = loopback.sandbox.writes(), time.monotonic()
+    deadline = steady_since + 15
+    while time.monotonic() < deadline and time.monotonic() - steady_since < 1.0:
+        time.sleep(0.1)
+        now = loopback.sandbox.writes()
+        if now != count:
+            count, steady_since = now, time.monotonic()
+    return count
+
+
 def foreign_state_is_refused(site: Path, loopback: LoopbackSandbox) -> None:
     """A state file from another site in its place: exit 2, nothing sent, then put back."""
     path = state_file(site, sandbox=True)
@@ -87,7 +101,7 @@ def foreign_state_is_refused(site: Path, loopback: LoopbackSandbox) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"version": 2, "posts": {}, "site": {
         "url": "https://another-blog.example", "kind": "jekyll"}}), encoding="utf-8")
-    writes = loopback.sandbox.writes()
+    writes = settled_writes(loopback)
     result = push_fully(site, loopback.env())
     assert result.returncode == 2 and b"another-blog.example" in result.stderr + result.stdout
     assert loopback.sandbox.writes() == writes
