@@ -12,12 +12,11 @@ import httpx
 import pytest
 
 from syndicate import planner
-from syndicate.commands import sandbox_overrides
 from syndicate.engine import Engine, Outcome, resolve
 from syndicate.sandbox.server import Sandbox
 from syndicate.sources import open_site
 from syndicate.state import State
-from syndicate.workflow import config_fingerprint, load_adapters
+from syndicate.workflow import config_fingerprint, load_adapters, sandbox_overrides
 from tests.sandboxing import SimClock, make_sandbox
 
 PARAGRAPH = "这是一段很长的文字，用来把一篇文章拆成好几条 Telegram 消息。" * 50

@@ -11,11 +11,10 @@ import httpx
 import pytest
 
 from syndicate import planner
-from syndicate.commands import sandbox_overrides
 from syndicate.engine import Engine
 from syndicate.sources import open_site
 from syndicate.state import State
-from syndicate.workflow import config_fingerprint, load_adapters
+from syndicate.workflow import config_fingerprint, load_adapters, sandbox_overrides
 from tests.conftest import EXAMPLE_BLOG
 from tests.realbsky import RealBluesky
 
