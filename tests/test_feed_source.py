@@ -140,7 +140,7 @@ def test_init_records_the_current_entries_as_the_baseline(tmp_path: Path) -> Non
     site = feed_folder(tmp_path, "feed.json", "feed.json")
     code, out, _err = invoke("init", "--site", str(site))
     assert "baseline" in out
-    code, out, _err = invoke("plan", "--site", str(site), "--json")
+    code, out, _err = invoke("plan", "--sandbox", "--site", str(site), "--json")
     actions = json.loads(out)["actions"]
     assert actions and not [a for a in actions if a["action"] in ("create", "update")]
     from datetime import UTC, datetime, timedelta
@@ -151,7 +151,7 @@ def test_init_records_the_current_entries_as_the_baseline(tmp_path: Path) -> Non
                             "title": "New", "content_html": "<p>new</p>",
                             "date_published": just_now})
     (site / "feed.json").write_text(json.dumps(doc), encoding="utf-8")
-    code, out, _err = invoke("plan", "--site", str(site), "--json")
+    code, out, _err = invoke("plan", "--sandbox", "--site", str(site), "--json")
     fresh = {(a["post"], a["action"]) for a in json.loads(out)["actions"]
              if a["action"] in ("create", "update")}
     assert {post for post, _ in fresh} == {"tag:json.example,new"}
@@ -324,7 +324,7 @@ def test_a_remote_feed_over_loopback_plans_and_then_answers_304(tmp_path: Path) 
         url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
         write(site, "syndicate.toml", f"[site]\nkind = \"feed\"\nfeed = \"{url}\"\n")
         for _ in range(2):
-            code, out, err = invoke("plan", "--site", str(site), "--json", "--platform", "wordpress")
+            code, out, err = invoke("plan", "--sandbox", "--site", str(site), "--json", "--platform", "wordpress")
             assert code == 0, err
             creates = {a["post"] for a in json.loads(out)["actions"] if a["action"] == "create"}
             assert len(creates) == 3
