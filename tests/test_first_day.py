@@ -282,9 +282,13 @@ def test_tables_print_keys_and_urls_whole(example_blog: Path) -> None:
     result = runner.invoke(app, ["status", "--site", str(example_blog), "--sandbox"],
                            env={"COLUMNS": "60"})
     state = State.read(example_blog / STATE_DIR / "sandbox" / STATE_NAME)
+    urls = 0
     for key, _name, entry in state.entries():
         assert key in result.stdout
-        assert entry.url and entry.url in result.stdout, entry.url
+        if entry.url:  # a Slack webhook answers no URL for what it posted
+            assert entry.url in result.stdout, entry.url
+            urls += 1
+    assert urls > len(list(state.entries())) // 2
 
 
 def test_plan_hides_unchanged_rows_and_says_nothing_to_do(example_blog: Path) -> None:
