@@ -253,10 +253,12 @@ class Adapter(ABC, Generic[SettingsT]):
         """Replace the remote copy; only called when ``capabilities.can_update``."""
         raise NotImplementedError(f"{self.name} cannot update")
 
-    def update_blocked(self, extra: Mapping[str, Any]) -> str | None:
-        """Why the remote copy (its ``RemoteRef.extra``, as the state keeps it) cannot be
-        updated although the platform can update others — a WeChat draft can be, a
-        published WeChat article cannot. None: it can."""
+    def update_blocked(self, extra: Mapping[str, Any], payload: Payload) -> str | None:
+        """Why the remote copy (its ``RemoteRef.extra``, as the state keeps it) cannot take
+        ``payload`` although the platform can update others — a WeChat draft can be
+        updated, a published article cannot; a LinkedIn share's text can change, its link
+        card cannot. Read by the planner, so a plan never lists an update a push would
+        refuse. None: it can."""
         return None
 
     async def find(self, client: httpx.AsyncClient, payload: Payload) -> RemoteRef | None:

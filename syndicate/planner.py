@@ -82,7 +82,7 @@ def decide(entry: Entry | None, payload: Payload, adapter: AnyAdapter,
             return Kind.SKIP, "unchanged", True
         return Kind.SKIP, "existed before syndicate (baseline); edits are not sent", True
     if caps.can_update and entry.remote_id:
-        held = adapter.update_blocked(entry.extra)
+        held = adapter.update_blocked(entry.extra, payload)
         return (Kind.BLOCKED, held, False) if held else (Kind.UPDATE, "changed", False)
     return Kind.BLOCKED, caps.cannot_update_reason, False
 

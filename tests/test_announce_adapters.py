@@ -245,7 +245,7 @@ def test_linkedin_edits_commentary_but_refuses_a_changed_card() -> None:
     async def flow(client: httpx.AsyncClient) -> RemoteRef:
         made = await adapter.create(client, adapter.render(post()), Attempt("a"))
         await adapter.update(client, adapter.render(post(tags=("新标签",))), made, Attempt("b"))
-        with pytest.raises(Rejected, match="cannot edit a card"):
+        with pytest.raises(Rejected, match="cannot edit a share's link card"):
             await adapter.update(client, adapter.render(post(title="Another title")), made,
                                  Attempt("c"))
         return made

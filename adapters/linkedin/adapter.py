@@ -27,6 +27,7 @@ import hashlib
 import mimetypes
 import os
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
@@ -53,6 +54,8 @@ from syndicate.settings import PlatformSettings
 
 RESERVED = "\\|{}@[]()<>#*_~"
 DUPLICATE = re.compile(r"duplicate of (urn:li:[A-Za-z]+:\d+)")
+CARD_CHANGED = ("LinkedIn cannot edit a share's link card (link, title, summary, image); "
+                "the share keeps the card it was posted with")
 AUTHOR_PLACEHOLDER = "<urn:li:person:<sub> from /v2/userinfo>"
 
 
@@ -224,12 +227,15 @@ class LinkedInAdapter(Adapter[LinkedInSettings]):
         return RemoteRef(urn, f"https://www.linkedin.com/feed/update/{urn}/",
                          {"card": card_digest(payload)})
 
+    def update_blocked(self, extra: Mapping[str, Any], payload: Payload) -> str | None:
+        if extra.get("card") not in (None, card_digest(payload)):
+            return CARD_CHANGED
+        return None
+
     async def update(self, client: httpx.AsyncClient, payload: Payload, ref: RemoteRef,
                      attempt: Attempt) -> RemoteRef:
         if ref.extra.get("card") not in (None, card_digest(payload)):
-            raise Rejected(self.name, "the link card (link, title, summary, image) changed and "
-                           "LinkedIn cannot edit a card; delete the post on LinkedIn and run "
-                           "'syndicate resolve --retry' to share it anew")
+            raise Rejected(self.name, CARD_CHANGED)
         response = await self.call(
             client, "POST", f"{self.base_url}/rest/posts/{quote(ref.id, safe='')}",
             headers={"X-RestLi-Method": "PARTIAL_UPDATE"},

@@ -100,7 +100,7 @@ class WeChatAdapter(Adapter[WeChatSettings]):
     def account(self) -> str:
         return f"{self.base_url} appid {self.settings.app_id or '?'}"
 
-    def update_blocked(self, extra: Mapping[str, Any]) -> str | None:
+    def update_blocked(self, extra: Mapping[str, Any], payload: Payload) -> str | None:
         return PUBLISHED if extra.get("state") == "published" else None
 
     def render(self, post: Post) -> Payload:
