@@ -324,7 +324,8 @@ def test_a_remote_feed_over_loopback_plans_and_then_answers_304(tmp_path: Path) 
         url = f"http://127.0.0.1:{server.server_address[1]}/feed.xml"
         write(site, "syndicate.toml", f"[site]\nkind = \"feed\"\nfeed = \"{url}\"\n")
         for _ in range(2):
-            code, out, err = invoke("plan", "--sandbox", "--site", str(site), "--json", "--platform", "wordpress")
+            code, out, err = invoke("plan", "--sandbox", "--site", str(site), "--json",
+                                    "--platform", "wordpress")
             assert code == 0, err
             creates = {a["post"] for a in json.loads(out)["actions"] if a["action"] == "create"}
             assert len(creates) == 3
