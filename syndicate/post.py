@@ -75,6 +75,9 @@ class Post:
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     language: str | None = None
+    series: str | None = None
+    """The series the post belongs to (front matter ``series``), for platforms that group
+    posts into series (dev.to)."""
     cover_image: str | None = None
     cover_file: str | None = None
     """Absolute path of ``cover_image`` when it is a file of the site itself (so adapters can

@@ -168,3 +168,27 @@ async def test_delete_unpublishes_since_forem_has_no_delete() -> None:
     assert not fake.articles[0]["published"]
     gone = await client.delete(f"https://dev.fake/api/articles/{ref.id}", headers={"api-key": API_KEY})
     assert gone.status_code == 404, "there is no DELETE route"
+
+
+def test_a_series_in_front_matter_reaches_devto_from_jekyll_and_hugo(tmp_path: Path) -> None:
+    """Jekyll themes write ``series: name``; Hugo's series taxonomy is a list."""
+    from syndicate.sources import open_site
+
+    jekyll = tmp_path / "jekyll"
+    (jekyll / "_posts").mkdir(parents=True)
+    (jekyll / "_config.yml").write_text("url: https://e.com\n", encoding="utf-8")
+    (jekyll / "_posts" / "2024-02-03-one.md").write_text(
+        "---\ntitle: One\nseries: Rust from scratch\n---\nHi\n", encoding="utf-8")
+    (jekyll / "_posts" / "2024-02-04-two.md").write_text("---\ntitle: Two\n---\nHi\n", encoding="utf-8")
+    hugo = tmp_path / "hugo"
+    (hugo / "content" / "posts").mkdir(parents=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://h.org/"\n', encoding="utf-8")
+    (hugo / "content" / "posts" / "a.md").write_text(
+        "+++\ntitle = 'A'\ndate = 2024-05-06\nseries = ['Go notes']\n+++\nBody\n", encoding="utf-8")
+    adapter, _fake, _client = setup()
+    sent = {}
+    for root in (jekyll, hugo):
+        posts, errors = open_site(root).read_all()
+        assert not errors, errors
+        sent.update({p.title: adapter.render(p).data.get("series") for p in posts})
+    assert sent == {"One": "Rust from scratch", "Two": None, "A": "Go notes"}

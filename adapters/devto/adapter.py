@@ -139,6 +139,8 @@ class DevtoAdapter(Adapter[DevtoSettings]):
         }
         if post.summary:
             data["description"] = post.summary
+        if post.series:
+            data["series"] = post.series
         if post.cover_image and post.cover_image.lower().startswith(("http://", "https://")):
             data["main_image"] = post.cover_image
         if self.settings.organization_id is not None:

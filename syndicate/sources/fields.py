@@ -32,6 +32,14 @@ def as_person(value: Any) -> str:
     return as_text(value)
 
 
+def as_series(value: Any) -> str:
+    """A series name: Jekyll themes write one string, Hugo's ``series`` taxonomy a list
+    (the first term names it)."""
+    if isinstance(value, (list, tuple)):
+        value = next((v for v in value if isinstance(v, (str, int, float))), None)
+    return as_text(value)
+
+
 def as_list(value: Any) -> tuple[str, ...]:
     """Tags and categories: a list, a comma- or space-separated string, or numbers."""
     if value is None:
@@ -130,6 +138,7 @@ FIELDS: dict[str, tuple[str, Processor]] = {
     "keywords": ("keywords", as_list),
     "categories": ("categories", as_list),
     "category": ("categories", as_list),
+    "series": ("series", as_series),
     "lang": ("language", as_text),
     "language": ("language", as_text),
     "slug": ("slug", as_text),

@@ -341,6 +341,7 @@ class Site(ABC):
             categories=tuple(meta.fields.get("categories", ())),
             language=meta.fields.get("language") or self.config.site.language
             or self.settings.get("lang") or self.settings.get("languagecode"),
+            series=meta.fields.get("series") or None,
             cover_image=cover_url,
             cover_file=self.local_file(cover_url),
             image_files=self.image_files(body.html),
