@@ -41,13 +41,12 @@ from common import WORK
 from corpus import build_site
 
 from syndicate import planner
-from syndicate.commands import sandbox_overrides
 from syndicate.engine import Engine, resolve
 from syndicate.sandbox.faults import FaultPlan
 from syndicate.sandbox.server import Sandbox
 from syndicate.sources import open_site
 from syndicate.state import State
-from syndicate.workflow import config_fingerprint, load_adapters
+from syndicate.workflow import config_fingerprint, load_adapters, sandbox_overrides
 
 PLATFORMS = ["medium", "telegram", "wordpress"]
 EVENTS_PER_POST = 12
