@@ -110,7 +110,7 @@ def test_without_the_generator_the_run_stops_with_one_line(tmp_path: Path,
 
 def test_plan_json_names_the_renderer(tmp_path: Path) -> None:
     site = copy_site("hugo-synthetic", tmp_path)
-    result = runner.invoke(app, ["plan", "--site", str(site), "--json"])
+    result = runner.invoke(app, ["plan", "--sandbox", "--site", str(site), "--json"])
     actions = json.loads(result.stdout)["actions"]
     assert actions and {a["renderer"] for a in actions} == {"generator"}
 
