@@ -126,7 +126,9 @@ def settle_uncertain(site_dir: Path, box_titles: dict[str, list[str]], titles: d
     state = State.read(state_file(site_dir, sandbox=sandbox))
     settled = 0
     for key, platform, entry in list(state.entries()):
-        if entry.status in ("uncertain", "pending") and platform not in FINDERS:
+        # uncertain: the run could not tell (even a searchable platform, when its copy
+        # carried no proof of being ours); pending on a searchable one reconciles by itself
+        if entry.status == "uncertain" or (entry.status == "pending" and platform not in FINDERS):
             went_out = titles[key + "|" + platform] in box_titles[platform]
             resolve(state, key, platform, published="seen-on-platform" if went_out else None,
                     retry=not went_out)
