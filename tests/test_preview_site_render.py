@@ -159,6 +159,15 @@ def test_truncation_says_where_the_summary_was_cut() -> None:
     assert cut is not None and "after 4 of 12" in cut.message and "第一句。" in cut.message
 
 
+def test_a_summary_link_written_as_markdown_in_the_body_is_not_a_cut() -> None:
+    """A summary reads "text (url)" where a Markdown body has "[text](url)": the same words
+    (seen on a real post, where dev.to was wrongly said to cut it after 7 characters)."""
+    summary = "这篇文章转载自我在知乎上的回答 (https://www.zhihu.com/question/1/answer/2)"
+    body = "> 这篇文章转载自[我在知乎上的回答]( https://www.zhihu.com/question/1/answer/2)\n\n我用"
+    assert truncation(summary, body) is None
+    assert truncation(summary, "> 这篇文章转载自[我在") is not None
+
+
 def test_collect_gathers_every_kind_of_warning() -> None:
     post = make_post(notices=(Notice("_posts/a.md", "unknown Liquid tag {% gist %} removed", 3),
                               Notice("_posts/a.md", "only for medium", platform="medium")),

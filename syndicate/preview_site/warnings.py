@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 HTML_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.I)
 MD_IMG = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 SPACES = re.compile(r"\s+")
+MARKUP = re.compile(r"https?://[^\s)\]>]+|[\[\]()*_`>#~|]|&[a-z]+;|<[^>]*>")
+"""Link targets and Markdown/HTML punctuation: a summary says "text (url)" where a body says
+"[text](url)", and that is the same words, not a cut."""
 IMAGE_ADDRESS = re.compile(r"^\S+\.(?:png|jpe?g|gif|webp|avif|svg|bmp|tiff?)(?:[?#]\S*)?$", re.I)
 
 
@@ -78,23 +81,44 @@ def walk_strings(value: Any) -> Iterable[str]:
 
 
 def truncation(summary: str, shown: str) -> Alert | None:
-    """A warning naming where ``summary`` was cut in ``shown`` text, if it was."""
+    """A warning naming where ``summary`` was cut in ``shown`` text, if it was.
+
+    Compared on the words alone (no spaces, link targets or markup), because the body may
+    write the summary's "text (url)" as "[text](url)" and that is no cut.
+    """
     want = SPACES.sub(" ", summary).strip()
-    have = SPACES.sub(" ", shown)
-    if not want or want in have:
+    bare_want, have = words(want), words(shown)
+    if not bare_want or bare_want in have:
         return None
-    lo, hi = 0, len(want)
+    lo, hi = 0, len(bare_want)
     while lo < hi:  # longest prefix of the summary that made it in
         mid = (lo + hi + 1) // 2
-        if want[:mid] in have:
+        if bare_want[:mid] in have:
             lo = mid
         else:
             hi = mid - 1
     if lo == 0:
         return None  # this text does not carry the summary at all: nothing was cut
-    tail = want[max(0, lo - 24):lo]
-    return Alert("truncated", f"text cut after {lo} of {len(want)} characters of the summary, "
+    end = position_after(want, bare_want[:lo])
+    tail = want[max(0, end - 24):end]
+    return Alert("truncated", f"text cut after {end} of {len(want)} characters of the summary, "
                                 f"after “…{tail}”")
+
+
+def words(text: str) -> str:
+    return SPACES.sub("", MARKUP.sub("", text))
+
+
+def position_after(text: str, bare_prefix: str) -> int:
+    """Where in ``text`` the words of ``bare_prefix`` end (the inverse of ``words``)."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if len(words(text[:mid])) >= len(bare_prefix):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 Measured = Sequence[tuple[Limit, str]]
