@@ -116,6 +116,24 @@ def test_size_cap_and_missing_title(tmp_path: Path) -> None:
     assert by_path["_posts/2021-01-02-notitle.md"].field == "title"
 
 
+def test_theme_cover_keys_are_read(tmp_path: Path) -> None:
+    """Hux's ``header-img`` and Minimal Mistakes' ``header.overlay_image`` are the cover the
+    live site shows; a ``header`` mapping with only a colour is no cover."""
+    write(tmp_path, "_config.yml", "url: https://e.com\n")
+    write(tmp_path, "img/bg.jpg", b"\xff\xd8")
+    write(tmp_path, "_posts/2021-01-01-hux.md", "---\ntitle: H\nheader-img: img/bg.jpg\n---\nx\n")
+    write(tmp_path, "_posts/2021-01-02-mm.md",
+          "---\ntitle: M\nheader: {overlay_color: '#333', overlay_image: /assets/o.png}\n---\nx\n")
+    write(tmp_path, "_posts/2021-01-03-plain.md",
+          "---\ntitle: P\nheader: {overlay_color: '#333'}\n---\nx\n")
+    posts, errors = open_site(tmp_path).read_all()
+    assert errors == []
+    hux, mm, plain = sorted(posts, key=lambda p: p.source_path)
+    assert hux.cover_image == "https://e.com/img/bg.jpg"
+    assert mm.cover_image == "https://e.com/assets/o.png"
+    assert plain.cover_image is None
+
+
 def test_syndicate_block_summary_cover_author(tmp_path: Path) -> None:
     write(tmp_path, "_config.yml", "url: https://e.com\nauthor: Site A\n")
     write(tmp_path, "_posts/2021-01-03-opts.md",

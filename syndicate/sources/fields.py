@@ -152,14 +152,20 @@ SCHEDULE: dict[str, str] = {"publishdate": "publish_date", "expirydate": "expiry
                             "unpublishdate": "expiry_date"}
 """Hugo's window of publication, kept apart from ``date``: a page dated in the past but with
 a future publishDate is not on the site yet."""
-COVER_KEYS = ("image", "cover", "cover_image", "featured_image", "thumbnail", "banner")
+COVER_KEYS = ("image", "cover", "cover_image", "featured_image", "thumbnail", "banner",
+              "header-img", "header_img", "header")
+"""Front-matter keys a post's cover is written under, generic ones first; the last three are
+popular themes' own (Hux's ``header-img``, Minimal Mistakes' ``header: {overlay_image: …}``):
+a cover the live site shows should reach the copies too."""
+COVER_SUBKEYS = ("path", "feature", "src", "image", "overlay_image", "teaser")
 
 
 def cover_of(meta: dict[str, Any]) -> str | None:
     for key in COVER_KEYS:
         value = meta.get(key)
         if isinstance(value, dict):
-            value = value.get("path") or value.get("feature") or value.get("src") or value.get("image")
+            value = next((value[k] for k in COVER_SUBKEYS if isinstance(value.get(k), str)
+                          and value[k].strip()), None)
         if isinstance(value, str) and value.strip():
             return value.strip()
     return None
