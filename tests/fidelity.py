@@ -3,6 +3,7 @@ by the site's own generator (Debian's Jekyll 4.3 / Hugo 0.111), compared per cla
 
     python -m tests.fidelity                   write docs/fidelity.md (figures per class)
     python -m tests.fidelity --write-baseline  record today's differences as known ones
+    python -m tests.fidelity --site NAME       compare one corpus site, print its differences
 
 Both sides are normalised the same way: absolute URLs, whitespace collapsed, typographic
 quotes and dashes folded, syntax-highlighting markup reduced to the code's text, line-number
@@ -343,7 +344,24 @@ def clip(text: str, size: int = 140) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
 
+def site_differences(name: str) -> str:
+    """One site's figures and differences (explained ones marked), for iterating on a fix
+    without the whole corpus; writes nothing."""
+    result = compare_site(CORPUS / name)
+    rules, known = allowed(), baseline()
+    lines = [f"{name}: {result.compared}/{result.posts} compared, "
+             + ", ".join(f"{c} {result.equal[c]}" for c in CLASSES) + " equal"]
+    for d in result.differences:
+        tag = "explained" if reason_for(d, rules) else "known" if d.key in known else "UNEXPLAINED"
+        lines.append(f"{tag} {d.key}\n  builtin:   {clip(d.builtin, 300)}\n"
+                     f"  generator: {clip(d.generator, 300)}")
+    return "\n".join(lines + result.errors) + "\n"
+
+
 def main(argv: list[str]) -> int:
+    if "--site" in argv:
+        sys.stdout.write(site_differences(argv[argv.index("--site") + 1]))
+        return 0
     results = compare_corpus()
     if "--write-baseline" in argv:
         rules = allowed()

@@ -178,7 +178,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
           .enable(["table", "strikethrough"])
           .use(footnote_plugin)
           .use(deflist_plugin)
-          .use(maths_plugin))
+          .use(maths_plugin, as_typed=options.engine != "kramdown"))
     if options.linkify:
         md.enable("linkify")
         goldmark_links(md)

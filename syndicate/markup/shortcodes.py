@@ -4,8 +4,12 @@
 fenced block, ``ref``/``relref`` a URL, ``param`` the page's (or site's) value, the video
 and gist embeds links (``syndicate.markup.figures``); a theme's own figure-like shortcode
 is read from its parameters. The escaped form ``{{</* x */>}}`` is Hugo's way to print a
-shortcode literally and is output as ``{{< x >}}``. Anything else is removed with a
-notice naming the line; closing tags may be written ``{{< /x >}}`` or ``{{</ x >}}``.
+shortcode literally and is output as ``{{< x >}}``. An inline shortcode
+(``{{< x.inline >}}…{{< /x.inline >}}``) is a Go template written in the post: Hugo prints
+nothing for it unless the site sets ``enableInlineShortcodes``; when it does, its text is
+kept and its template actions, which only Hugo can run, are left out with a notice.
+Anything else is removed with a notice naming the line; closing tags may be written
+``{{< /x >}}`` or ``{{</ x >}}``.
 """
 
 from __future__ import annotations
@@ -24,6 +28,10 @@ PAIRED_HIGHLIGHT = re.compile(
 DIAGRAM = re.compile(
     r"\{\{[<%]\s*(mermaid)\b[^>%]*[>%]\}\}(.*?)\{\{[<%]\s*/\s*mermaid\s*[>%]\}\}", re.S)
 """A theme's diagram shortcode holds the diagram's source: kept as a code block of it."""
+INLINE = re.compile(
+    r"\{\{([<%])-?\s*([\w./-]+\.inline)\b[^>%]*?-?[>%]\}\}(.*?)"
+    r"\{\{[<%]-?\s*/\s*\2\s*-?[>%]\}\}", re.S)
+GO_ACTION = re.compile(r"\{\{-?.*?-?\}\}", re.S)
 SHORTCODE = re.compile(r"\{\{[<%]-?\s*(/?)\s*([\w./-]+)(.*?)-?[>%]\}\}", re.S)
 PLACEHOLDER = "\ue000{}\ue001"
 RESTORE = re.compile("\ue000(\\d+)\ue001")
@@ -69,6 +77,24 @@ def param(positional: list[str], ctx: MarkupContext) -> str | None:
     return None
 
 
+def inline_shortcode(match: re.Match[str], body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
+    """Hugo runs an inline shortcode's template only with ``enableInlineShortcodes``, and
+    prints nothing for it otherwise; its ``{{< >}}`` output is HTML, not Markdown."""
+    notation, name, inner = match.groups()
+    enabled = next((v for k, v in ctx.site_vars.items()
+                    if str(k).lower() == "enableinlineshortcodes"), False) is True
+    if not enabled:
+        sink.add(match.start(), f"inline shortcode {name} left out, as Hugo does without "
+                 "enableInlineShortcodes", body)
+        return ""
+    text, actions = GO_ACTION.subn("", inner)
+    if actions:
+        sink.add(match.start(), f"inline shortcode {name}: its template actions were not run "
+                 "(only Hugo can); kept its text", body)
+    text = text.strip("\n")
+    return f"\n{text}\n" if notation == "<" else text
+
+
 def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
     literals: list[str] = []
 
@@ -84,6 +110,7 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         return f"{fence}{match.group(1)}\n{code}\n{fence}"
 
     body = PAIRED_HIGHLIGHT.sub(highlight, body)
+    body = INLINE.sub(lambda m: inline_shortcode(m, body, ctx, sink), body)
     body = DIAGRAM.sub(lambda m: f"```{m.group(1)}\n{m.group(2).strip(chr(10))}\n```", body)
 
     def shortcode(match: re.Match[str]) -> str:

@@ -1,0 +1,44 @@
+"""The built-in renderer's Hugo paths checked against what Hugo 0.111.3 writes for the same
+text (learnt on the corpus sites in tests/corpus/hugo-*, quoted beside each test)."""
+
+from __future__ import annotations
+
+from syndicate.markup import MarkupContext, render_body
+
+
+def ctx(**site: object) -> MarkupContext:
+    return MarkupContext(
+        path="content/posts/p.md", generator="hugo", site_url="https://h.org", baseurl="",
+        page_url="https://h.org/posts/p/", body_line=5, site_vars=site,
+        page_vars={"title": "P", "math": True})
+
+
+INLINE = ("Before\n\n{{< math.inline >}}\n{{ if .Page.Params.math }}\n<link rel=\"x\">\n{{ end }}\n"
+          "{{</ math.inline >}}\n\n{{< math.inline >}}\n<p>\nInline math: \\(x_{i}\\)\n</p>\n"
+          "{{< /math.inline >}}\n\nAfter\n")
+
+
+def test_inline_shortcode_is_left_out_without_enable_inline_shortcodes() -> None:
+    # hugo-coder (no enableInlineShortcodes): Hugo prints "Before" and "After" only
+    result = render_body(INLINE, ctx())
+    assert "Before" in result.html and "After" in result.html
+    assert "Inline math" not in result.html and "{{" not in result.html
+    assert [(n.line, "enableInlineShortcodes" in n.message) for n in result.notices] == [
+        (7, True), (13, True)]
+
+
+def test_inline_shortcode_keeps_its_text_when_enabled_and_drops_template_actions() -> None:
+    # hugo-papermod (enableInlineShortcodes: true): "Inline math: \(x_{i}\)" as HTML, and
+    # nothing of the {{ if }} action
+    result = render_body(INLINE, ctx(enableinlineshortcodes=True))
+    assert "<p>\nInline math: \\(x_{i}\\)\n</p>" in result.html
+    assert "{{" not in result.html and ".Params" not in result.html
+    assert [n.line for n in result.notices] == [7]
+    assert "template actions were not run" in result.notices[0].message
+
+
+def test_display_maths_keeps_its_line_breaks_as_typed() -> None:
+    # Goldmark has no maths: "$$\n \varphi = 1\n$$" stays a paragraph with its line breaks,
+    # which the site's KaTeX reads; the source reaches the cross-post the same way
+    html = render_body("$$\n \\varphi = 1+\\frac{1}{2}\n$$\n", ctx()).html
+    assert "$$\n \\varphi = 1+\\frac{1}{2}\n$$" in html
