@@ -73,6 +73,17 @@ def test_a_hugo_theme_shortcode_runs_and_bundle_images_are_absolute(tmp_path: Pa
     assert tree(site) == before
 
 
+
+def test_a_ref_to_a_section_links_its_list_page_as_on_the_live_site(tmp_path: Path) -> None:
+    # hugo-congo's "[samples section]({{< ref "samples" >}})": with section pages switched
+    # off in the content-only build, Hugo found no page and printed an empty link
+    site = copy_site("hugo-synthetic", tmp_path)
+    write(site, "content/posts/to-section.md", '---\ntitle: S\ndate: 2021-05-02\n---\n'
+          '[all posts]({{< ref "posts" >}}) and [again]({{< relref "/posts" >}})\n')
+    html = post_by_path(site, "content/posts/to-section.md")
+    assert '<a href="https://synthetic.example.org/site/posts/">all posts</a>' in html
+    assert '<a href="https://synthetic.example.org/site/posts/">again</a>' in html
+
 def test_a_post_the_generator_fails_on_is_that_posts_error_quoting_it(tmp_path: Path) -> None:
     site = copy_site("jekyll-synthetic", tmp_path)
     write(site, "_posts/2020-05-05-broken.md",
