@@ -71,6 +71,8 @@ def words(text: str) -> str:
 
 
 def code_language(pre: Tag) -> str:
+    if "mermaid" in (pre.get("class") or []):
+        return "mermaid"
     for node in [pre, *pre.find_all("code"), *pre.parents]:
         if not isinstance(node, Tag):
             continue
@@ -103,6 +105,10 @@ def features(html: str) -> Features:
         footnote_box, Tag) else []
     if isinstance(footnote_box, Tag):
         footnote_box.extract()
+    for diagram in soup.select("div.mermaid"):
+        # A theme's diagram element (Congo: <div class="mermaid">) holds the diagram's source
+        # as a <pre class="mermaid"> (hugo-coder) or a mermaid code block does: the same code.
+        diagram.name = "pre"
     code = []
     for pre in soup.find_all("pre"):
         if is_gutter(pre):

@@ -46,3 +46,13 @@ def test_the_comparison_sees_a_difference_when_there_is_one() -> None:
     assert a.values["code"] != b.values["code"]
     maths = fidelity.features(r"<p>$$a_{i} \\ b$$ and \(x_{j}\)</p>")
     assert maths.values["maths"] == [r"a_{i} \\ b", "x_{j}"]
+
+
+def test_a_diagram_is_code_whichever_element_holds_it() -> None:
+    fenced = fidelity.features('<pre><code class="language-mermaid">graph LR;\nA-->B</code></pre>')
+    for theme in ('<div class="mermaid">graph LR;\nA-->B</div>',
+                  '<pre class="mermaid">graph LR;\nA-->B</pre>'):
+        code = fidelity.features(theme).values["code"]
+        assert code == fenced.values["code"] == ["[mermaid] graph LR;\nA-->B"]
+    other = fidelity.features('<div class="mermaid">graph LR;\nA-->C</div>')
+    assert other.values["code"] != fenced.values["code"]

@@ -73,7 +73,9 @@ def test_embeds_become_links_and_closing_tags_never_leak(tmp_path: Path) -> None
     assert '<a href="https://gist.github.com/spf13/7896402">' in html
     assert '<code class="language-go">x := 1' in html
     assert "{{" not in html and "Inside" in html
-    assert [n.line for n in post.notices] == [15, 17]
+    # one notice for the pair, at its opening tag, saying what was kept and what was lost
+    assert [n.line for n in post.notices] == [15]
+    assert "notice" in post.notices[0].message and "kept the text inside it" in post.notices[0].message
 
 
 def test_html_content_files_are_posts(tmp_path: Path) -> None:

@@ -42,3 +42,35 @@ def test_display_maths_keeps_its_line_breaks_as_typed() -> None:
     # which the site's KaTeX reads; the source reaches the cross-post the same way
     html = render_body("$$\n \\varphi = 1+\\frac{1}{2}\n$$\n", ctx()).html
     assert "$$\n \\varphi = 1+\\frac{1}{2}\n$$" in html
+
+
+def test_a_link_like_theme_shortcode_keeps_its_link() -> None:
+    # hugo-congo: {{< button href="https://github.com/…/releases/latest" >}}Download{{< /button >}}
+    # is an <a> on the live site; it was its text alone
+    html = render_body('a {{< button href="https://x.org/dl?a=1&b=2" target="_blank" >}}Download'
+                       "{{< /button >}} b\n", ctx()).html
+    assert '<a href="https://x.org/dl?a=1&amp;b=2">Download</a>' in html and "{{" not in html
+
+
+def test_a_chart_is_left_out_with_a_notice_and_later_lines_stay_right() -> None:
+    # hugo-congo: the page shows a drawn chart, never its Chart.js settings as text
+    body = "{{< chart >}}\ntype: 'bar',\ndata: {}\n{{< /chart >}}\n\n{{< alert >}}\nKept\n{{< /alert >}}\n"
+    result = render_body(body, ctx())
+    assert "type:" not in result.html and "Kept" in result.html
+    assert [(n.line, n.message.split(":")[0]) for n in result.notices] == [
+        (5, "theme shortcode chart left out"), (10, "theme shortcode alert")]
+    assert "kept the text inside it" in result.notices[1].message
+
+
+def test_an_escaped_shortcode_is_printed_as_written_and_lines_after_it_stay_right() -> None:
+    # Hugo drops only /* and */: the line break before '>}}' stays in the code block
+    body = '```md\n{{</* figure src="a.jpg"\n    */>}}\n```\n\n{{< nosuch >}}\n'
+    result = render_body(body, ctx())
+    assert '{{&lt; figure src="a.jpg"\n    &gt;}}' in result.html
+    assert [n.line for n in result.notices] == [10]
+
+
+def test_a_screenshot_alt_text_stays_alt_text_not_a_caption() -> None:
+    # hugo-congo: {{< screenshot src=… alt="Screen capture of …" >}} shows no caption
+    html = render_body('{{< screenshot src="https://x.org/s.jpg" alt="Screen capture" >}}\n', ctx()).html
+    assert 'alt="Screen capture"' in html and "figcaption" not in html

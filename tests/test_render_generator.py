@@ -174,6 +174,12 @@ def test_highlighted_code_keeps_its_text_and_language_only() -> None:
     assert plain_code(rouge) == "<pre><code>a &lt; b\n</code></pre>"
 
 
+def test_a_theme_diagram_stays_code_marked_as_mermaid() -> None:
+    # hugo-coder's mermaid shortcode writes <pre class="mermaid">: the diagram's source
+    assert plain_code('<pre class="mermaid">\ngraph LR;\nA --&gt; B\n</pre><pre class="x">y</pre>') == (
+        '<pre><code class="language-mermaid">graph LR;\nA --&gt; B</code></pre><pre>y</pre>')
+
+
 def test_the_sites_own_layouts_and_theme_templates_never_reach_the_body(tmp_path: Path) -> None:
     jekyll = copy_site("jekyll-synthetic", tmp_path)
     write(jekyll, "_layouts/post.html", "<nav>SITE MENU</nav>{{ content }}<footer>COMMENTS</footer>")

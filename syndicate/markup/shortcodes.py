@@ -8,6 +8,9 @@ shortcode literally and is output as ``{{< x >}}``. An inline shortcode
 (``{{< x.inline >}}…{{< /x.inline >}}``) is a Go template written in the post: Hugo prints
 nothing for it unless the site sets ``enableInlineShortcodes``; when it does, its text is
 kept and its template actions, which only Hugo can run, are left out with a notice.
+A theme's paired shortcode with an ``href`` (Congo's ``button``) is a link around its
+text; one that holds a script's data rather than prose (``chart``: Chart.js settings) is
+left out whole, with a notice, as the live page shows no text of it either.
 Anything else is removed with a notice naming the line; closing tags may be written
 ``{{< /x >}}`` or ``{{</ x >}}``.
 """
@@ -21,7 +24,7 @@ import shlex
 from syndicate.markup.context import MarkupContext, NoticeSink
 from syndicate.markup.figures import figure_html, from_params
 
-ESCAPED = re.compile(r"\{\{([<%])/\*\s*(.*?)\s*\*/([>%])\}\}", re.S)
+ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.S)
 PAIRED_HIGHLIGHT = re.compile(
     r"\{\{[<%]\s*highlight\s+([\w+#.-]+)[^>%]*[>%]\}\}\n?(.*?)\n?\{\{[<%]\s*/\s*highlight\s*[>%]\}\}",
     re.S)
@@ -31,10 +34,17 @@ DIAGRAM = re.compile(
 INLINE = re.compile(
     r"\{\{([<%])-?\s*([\w./-]+\.inline)\b[^>%]*?-?[>%]\}\}(.*?)"
     r"\{\{[<%]-?\s*/\s*\2\s*-?[>%]\}\}", re.S)
+PAIRED = re.compile(
+    r"\{\{[<%]-?\s*([\w.-]+)((?:(?!\}\}).)*?)-?[>%]\}\}(.*?)\{\{[<%]-?\s*/\s*\1\s*-?[>%]\}\}", re.S)
+SCRIPT_DATA = frozenset({"chart"})
+"""Theme shortcodes whose inner text is a script's input (Congo's and Blowfish's Chart.js
+``chart``): the reader of the live page sees a drawing, never that text."""
 GO_ACTION = re.compile(r"\{\{-?.*?-?\}\}", re.S)
 SHORTCODE = re.compile(r"\{\{[<%]-?\s*(/?)\s*([\w./-]+)(.*?)-?[>%]\}\}", re.S)
-PLACEHOLDER = "\ue000{}\ue001"
-RESTORE = re.compile("\ue000(\\d+)\ue001")
+PLACEHOLDER = "\ue000{}{}\ue001"
+"""Stands for a literal until the end; it carries the literal's line breaks, so that a
+notice's line number after it is still the source's."""
+RESTORE = re.compile("\ue000(\\d+)\n*\ue001")
 
 
 def params(text: str) -> tuple[list[str], dict[str, str]]:
@@ -86,7 +96,7 @@ def inline_shortcode(match: re.Match[str], body: str, ctx: MarkupContext, sink: 
     if not enabled:
         sink.add(match.start(), f"inline shortcode {name} left out, as Hugo does without "
                  "enableInlineShortcodes", body)
-        return ""
+        return "\n" * match.group(0).count("\n")
     text, actions = GO_ACTION.subn("", inner)
     if actions:
         sink.add(match.start(), f"inline shortcode {name}: its template actions were not run "
@@ -95,12 +105,26 @@ def inline_shortcode(match: re.Match[str], body: str, ctx: MarkupContext, sink: 
     return f"\n{text}\n" if notation == "<" else text
 
 
+def paired_theme_shortcode(match: re.Match[str], body: str, sink: NoticeSink) -> str:
+    """A link-like theme shortcode becomes ``<a>`` around its text; a script's data is left
+    out with a notice; any other pair is left for the general pass (its text stays)."""
+    name, rest, inner = match.groups()
+    if name.lower() in SCRIPT_DATA:
+        sink.add(match.start(), f"theme shortcode {name} left out: it is drawn by the theme's "
+                 "script (use render = \"generator\" to keep the theme's output)", body)
+        return "\n" * match.group(0).count("\n")
+    _positional, named = params(rest)
+    if named.get("href"):
+        return f'<a href="{html.escape(named["href"], quote=True)}">{inner}</a>'
+    return match.group(0)
+
+
 def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
     literals: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
-        literals.append(f"{{{{{match.group(1)} {match.group(2)} {match.group(3)}}}}}")
-        return PLACEHOLDER.format(len(literals) - 1)
+        literals.append(f"{{{{{match.group(1)}{match.group(2)}{match.group(3)}}}}}")  # as Hugo: only /* */ go
+        return PLACEHOLDER.format(len(literals) - 1, "\n" * match.group(0).count("\n"))
 
     body = ESCAPED.sub(keep, body)
 
@@ -111,6 +135,7 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
 
     body = PAIRED_HIGHLIGHT.sub(highlight, body)
     body = INLINE.sub(lambda m: inline_shortcode(m, body, ctx, sink), body)
+    body = PAIRED.sub(lambda m: paired_theme_shortcode(m, body, sink), body)
     body = DIAGRAM.sub(lambda m: f"```{m.group(1)}\n{m.group(2).strip(chr(10))}\n```", body)
 
     def shortcode(match: re.Match[str]) -> str:
@@ -133,7 +158,16 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
                 return url
             sink.add(match.start(), f"could not resolve {name} {target!r}", body)
             return ""
-        sink.add(match.start(), f"removed unknown shortcode {match.group(0)!r}", body)
+        if closing:
+            return ""  # the opening tag's notice covers the pair
+        paired = re.search(r"\{\{[<%]-?\s*/\s*" + re.escape(name) + r"\s*-?[>%]\}\}",
+                           body[match.end():])
+        if paired:
+            sink.add(match.start(), f"theme shortcode {name}: its template is unknown here; kept "
+                     "the text inside it, without the theme's markup (render = \"generator\" "
+                     "runs the theme)", body)
+        else:
+            sink.add(match.start(), f"removed unknown shortcode {match.group(0)!r}", body)
         return ""
 
     body = SHORTCODE.sub(shortcode, body)
