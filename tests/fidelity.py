@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
@@ -117,7 +118,9 @@ def features(html: str) -> Features:
             line.rstrip() for line in pre.get_text().strip("\n").splitlines() if line.strip()))
     maths = [words(next(g for g in m.groups() if g is not None)) for m in MATHS.finditer(
         soup.get_text())]
-    links = [str(a["href"]) for a in soup.find_all("a", href=True)
+    # Percent-encoded or not, a URL is the same address: Goldmark encodes a link it parses
+    # (the built-in renderer's ref), not one a shortcode prints after it (the generator's).
+    links = [unquote(str(a["href"])) for a in soup.find_all("a", href=True)
              if not str(a["href"]).partition("#")[2].startswith(("fn", "fnref"))
              and not str(a["href"]).startswith("#")]
     headings = [f"h{h.name[1]} {words(h.get_text(' '))}" for h in soup.find_all(re.compile(r"^h[1-6]$"))]

@@ -56,3 +56,9 @@ def test_a_diagram_is_code_whichever_element_holds_it() -> None:
         assert code == fenced.values["code"] == ["[mermaid] graph LR;\nA-->B"]
     other = fidelity.features('<div class="mermaid">graph LR;\nA-->C</div>')
     assert other.values["code"] != fenced.values["code"]
+
+
+def test_a_link_is_the_same_address_percent_encoded_or_not() -> None:
+    encoded = fidelity.features('<a href="https://x.org/a/#%E5%9B%BE%E6%A0%87">i</a>')
+    assert encoded.values["links"] == fidelity.features('<a href="https://x.org/a/#图标">i</a>').values["links"]
+    assert encoded.values["links"] != fidelity.features('<a href="https://x.org/b/#图标">i</a>').values["links"]
