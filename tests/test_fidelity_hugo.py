@@ -183,3 +183,19 @@ def test_bare_urls_are_links_as_goldmark_linkify_makes_them(tmp_path: Path) -> N
     html = read(tmp_path)["content/posts/q.md"].html
     assert ('see <a href="https://www.example.com">www.example.com</a> and <a href="https://x.org/a?b=1">'
             'https://x.org/a?b=1</a>. and example.com and <a href="mailto:a@b.org">a@b.org</a>') in html
+
+
+def test_a_page_hugo_never_renders_is_held_not_published(tmp_path: Path) -> None:
+    # hugo-congo's external-link post: "_build: {render: never}" (hugo 0.111 writes no page);
+    # a headless bundle neither; "render: always" is an ordinary post
+    site(tmp_path)
+    write(tmp_path, "content/posts/ext.md", "---\ntitle: Ext\ndate: 2019-01-24\n"
+          "externalUrl: https://x.org/a\n_build:\n  render: never\n  list: local\n---\nx\n")
+    write(tmp_path, "content/posts/head/index.md",
+          "---\ntitle: H\ndate: 2019-01-24\nheadless: true\n---\nx\n")
+    write(tmp_path, "content/posts/on.md",
+          "---\ntitle: On\ndate: 2019-01-24\n_build:\n  render: always\n---\nx\n")
+    posts = read(tmp_path)
+    assert "render never" in (posts["content/posts/ext.md"].hold or "")
+    assert "headless" in (posts["content/posts/head/index.md"].hold or "")
+    assert posts["content/posts/on.md"].hold is None

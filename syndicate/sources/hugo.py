@@ -178,11 +178,29 @@ class HugoSite(Site):
             return held
         if date == UNDATED:
             return "no date: a page, not a post (add 'date = 2024-01-31' to syndicate it)"
+        unbuilt = self.never_rendered(meta)
+        if unbuilt:
+            return unbuilt
         publish, expiry = self.schedule(meta)
         if publish is not None and publish > self.now:
             return f"publishDate in the future ({publish.isoformat()})"
         if expiry is not None and expiry <= self.now:
             return f"expired (expiryDate {expiry.isoformat()})"
+        return None
+
+    @staticmethod
+    def never_rendered(meta: Meta) -> str | None:
+        """Hugo writes no page for ``_build: {render: never}`` (or ``link``, or ``false``),
+        nor for a ``headless`` bundle: Congo's external-link posts have no URL of their own
+        that a copy could point back to."""
+        raw = {str(k).lower(): v for k, v in meta.raw.items()}
+        build = raw.get("_build") or raw.get("build")
+        if isinstance(build, dict):
+            render = next((v for k, v in build.items() if str(k).lower() == "render"), "always")
+            if render is False or str(render).lower() in ("never", "link", "false"):
+                return f"_build render {str(render).lower()}: Hugo publishes no page for it"
+        if raw.get("headless") is True and meta.source.path.stem == "index":
+            return "headless bundle: Hugo publishes no page for it"
         return None
 
     def turns_at(self, meta: Meta, date: datetime) -> datetime | None:
