@@ -74,3 +74,20 @@ def test_a_screenshot_alt_text_stays_alt_text_not_a_caption() -> None:
     # hugo-congo: {{< screenshot src=… alt="Screen capture of …" >}} shows no caption
     html = render_body('{{< screenshot src="https://x.org/s.jpg" alt="Screen capture" >}}\n', ctx()).html
     assert 'alt="Screen capture"' in html and "figcaption" not in html
+
+
+def test_an_image_shortcode_inside_a_sentence_stays_in_it() -> None:
+    # hugo-papermod: "1. **Follow … to install {{< inTextImg url=… >}}.**" is one bold
+    # sentence with an inline <img>; a <figure> there broke the bold and the paragraph
+    html = render_body('1. **Install {{< inTextImg url="https://x.org/logo.png" height="14" >}}.**\n',
+                       ctx()).html
+    assert '<strong>Install <img alt="" src="https://x.org/logo.png"/>.</strong>' in html
+    alone = render_body('{{< inTextImg url="https://x.org/logo.png" >}}\n', ctx()).html
+    assert "<figure>" in alone
+
+
+def test_a_collapsed_section_keeps_its_summary() -> None:
+    # hugo-papermod: {{< collapse summary="**Expand Method 1**" >}} shows the summary
+    html = render_body('{{< collapse summary="**Expand Method 1**" >}}\n\nInside\n\n{{< /collapse >}}\n',
+                       ctx()).html
+    assert "<strong>Expand Method 1</strong>" in html and "Inside" in html and "{{" not in html

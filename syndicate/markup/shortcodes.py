@@ -9,6 +9,7 @@ shortcode literally and is output as ``{{< x >}}``. An inline shortcode
 nothing for it unless the site sets ``enableInlineShortcodes``; when it does, its text is
 kept and its template actions, which only Hugo can run, are left out with a notice.
 A theme's paired shortcode with an ``href`` (Congo's ``button``) is a link around its
+text, one with a ``summary`` or ``title`` (PaperMod's ``collapse``) shows it before its
 text; one that holds a script's data rather than prose (``chart``: Chart.js settings) is
 left out whole, with a notice, as the live page shows no text of it either.
 Anything else is removed with a notice naming the line; closing tags may be written
@@ -119,6 +120,25 @@ def paired_theme_shortcode(match: re.Match[str], body: str, sink: NoticeSink) ->
     return match.group(0)
 
 
+FIGURE_ONLY_IMAGE = re.compile(r"^\n<figure>(<img [^>]*>)</figure>\n$")
+
+
+def within_text(body: str, match: re.Match[str]) -> bool:
+    """Whether the shortcode sits inside a line of text (PaperMod's ``inTextImg`` in a
+    sentence) rather than on a line of its own."""
+    start = body.rfind("\n", 0, match.start()) + 1
+    end = body.find("\n", match.end())
+    before = body[start:match.start()].strip(" \t>-*+0123456789.")
+    return bool(before or body[match.end():end if end >= 0 else len(body)].strip())
+
+
+def in_line(html_text: str) -> str:
+    """An image in a sentence stays in the sentence: a block ``<figure>`` would end the
+    paragraph there (and the bold around it); one without a caption is its ``<img>``."""
+    found = FIGURE_ONLY_IMAGE.match(html_text)
+    return found.group(1) if found else html_text
+
+
 def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
     literals: list[str] = []
 
@@ -150,7 +170,7 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         if not closing and name not in ("ref", "relref", "param"):
             approximated = from_params(name, positional, named)
             if approximated is not None:
-                return approximated
+                return in_line(approximated) if within_text(body, match) else approximated
         target = positional[0] if positional else named.get("path", "")
         if not closing and name in ("ref", "relref") and target:
             url = ctx.resolve_link(name, target)
@@ -166,6 +186,9 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
             sink.add(match.start(), f"theme shortcode {name}: its template is unknown here; kept "
                      "the text inside it, without the theme's markup (render = \"generator\" "
                      "runs the theme)", body)
+            heading = named.get("summary") or named.get("title")
+            if heading:  # PaperMod's collapse shows its summary above the text it opens
+                return heading
         else:
             sink.add(match.start(), f"removed unknown shortcode {match.group(0)!r}", body)
         return ""
