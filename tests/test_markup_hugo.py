@@ -91,3 +91,13 @@ def test_a_collapsed_section_keeps_its_summary() -> None:
     html = render_body('{{< collapse summary="**Expand Method 1**" >}}\n\nInside\n\n{{< /collapse >}}\n',
                        ctx()).html
     assert "<strong>Expand Method 1</strong>" in html and "Inside" in html and "{{" not in html
+
+
+def test_a_youtube_or_vimeo_player_becomes_a_link_to_its_video_page() -> None:
+    # Hugo's youtube/vimeo shortcodes (and raw iframes) embed /embed/ID and
+    # player.vimeo.com/video/ID: the copy links the video's own page, as for an id
+    html = render_body('<iframe src="https://www.youtube.com/embed/w7Ft2ymGmfc" title="YouTube Video">'
+                       '</iframe>\n\n<iframe src="https://player.vimeo.com/video/146022717"></iframe>\n\n'
+                       '<video src="https://x.org/a.mp4"></video>\n', ctx()).html
+    assert '<a href="https://www.youtube.com/watch?v=w7Ft2ymGmfc">YouTube Video</a>' in html
+    assert '<a href="https://vimeo.com/146022717">' in html and '<a href="https://x.org/a.mp4">' in html

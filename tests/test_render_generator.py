@@ -56,7 +56,8 @@ def test_a_jekyll_include_runs_as_on_the_live_site_and_the_tree_is_untouched(tmp
     html = post_by_path(site, "_posts/2020-02-02-figures.md")
     assert "<figcaption>" in html and "The harbour at <em>dawn</em>" in html
     assert 'src="https://synthetic.example.org/blog/assets/img/harbour.png"' in html
-    assert "https://www.youtube.com/embed/dQw4w9WgXcQ" in html
+    # the include's YouTube iframe becomes a link to the video's page, not to the bare player
+    assert '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">' in html
     assert tree(site) == before, "the content-only build must not write into the site"
 
 
