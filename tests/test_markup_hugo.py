@@ -101,3 +101,11 @@ def test_a_youtube_or_vimeo_player_becomes_a_link_to_its_video_page() -> None:
                        '<video src="https://x.org/a.mp4"></video>\n', ctx()).html
     assert '<a href="https://www.youtube.com/watch?v=w7Ft2ymGmfc">YouTube Video</a>' in html
     assert '<a href="https://vimeo.com/146022717">' in html and '<a href="https://x.org/a.mp4">' in html
+
+
+def test_a_fence_with_only_highlighting_options_has_no_language() -> None:
+    # hugo-papermod: ```{hl_lines=[2,8]} is a block without a language; ```html {…} is HTML
+    html = render_body("```{hl_lines=[2,8]}\n<p>x</p>\n```\n\n```html {linenos=true}\n<b>\n```\n",
+                       ctx()).html
+    assert "<pre><code>&lt;p&gt;x" in html and 'class="language-html"' in html
+    assert "hl_lines" not in html
