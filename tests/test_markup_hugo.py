@@ -109,3 +109,10 @@ def test_a_fence_with_only_highlighting_options_has_no_language() -> None:
                        ctx()).html
     assert "<pre><code>&lt;p&gt;x" in html and 'class="language-html"' in html
     assert "hl_lines" not in html
+
+
+def test_a_link_like_shortcode_inside_another_pair_keeps_its_link() -> None:
+    body = ('{{< alert >}}\nSee {{< button href="https://x.org/a" >}}A{{< /button >}}\n{{< /alert >}}\n\n'
+            '{{< alert >}}\n{{< chart >}}\ntype: 1\n{{< /chart >}}\n{{< /alert >}}\n')
+    html = render_body(body, ctx()).html
+    assert '<a href="https://x.org/a">A</a>' in html and "type:" not in html and "{{" not in html

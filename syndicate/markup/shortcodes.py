@@ -106,9 +106,24 @@ def inline_shortcode(match: re.Match[str], body: str, ctx: MarkupContext, sink: 
     return f"\n{text}\n" if notation == "<" else text
 
 
-def paired_theme_shortcode(match: re.Match[str], body: str, sink: NoticeSink) -> str:
+def paired_theme_shortcodes(body: str, sink: NoticeSink) -> str:
+    """Every pair :func:`paired_theme_shortcode` knows, also inside a pair it does not (a
+    ``button`` in an ``alert``): the search goes on from inside a pair it leaves alone."""
+    out: list[str] = []
+    done = at = 0
+    while (match := PAIRED.search(body, at)) is not None:
+        replacement = paired_theme_shortcode(match, body, sink)
+        if replacement is None:
+            at = match.start() + 1
+            continue
+        out += [body[done:match.start()], replacement]
+        done = at = match.end()
+    return "".join(out) + body[done:]
+
+
+def paired_theme_shortcode(match: re.Match[str], body: str, sink: NoticeSink) -> str | None:
     """A link-like theme shortcode becomes ``<a>`` around its text; a script's data is left
-    out with a notice; any other pair is left for the general pass (its text stays)."""
+    out with a notice; any other pair is left for the general pass (None: its text stays)."""
     name, rest, inner = match.groups()
     if name.lower() in SCRIPT_DATA:
         sink.add(match.start(), f"theme shortcode {name} left out: it is drawn by the theme's "
@@ -117,7 +132,7 @@ def paired_theme_shortcode(match: re.Match[str], body: str, sink: NoticeSink) ->
     _positional, named = params(rest)
     if named.get("href"):
         return f'<a href="{html.escape(named["href"], quote=True)}">{inner}</a>'
-    return match.group(0)
+    return None
 
 
 FIGURE_ONLY_IMAGE = re.compile(r"^\n<figure>(<img [^>]*>)</figure>\n$")
@@ -155,7 +170,7 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
 
     body = PAIRED_HIGHLIGHT.sub(highlight, body)
     body = INLINE.sub(lambda m: inline_shortcode(m, body, ctx, sink), body)
-    body = PAIRED.sub(lambda m: paired_theme_shortcode(m, body, sink), body)
+    body = paired_theme_shortcodes(body, sink)
     body = DIAGRAM.sub(lambda m: f"```{m.group(1)}\n{m.group(2).strip(chr(10))}\n```", body)
 
     def shortcode(match: re.Match[str]) -> str:
