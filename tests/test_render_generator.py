@@ -84,6 +84,12 @@ def test_a_ref_to_a_section_links_its_list_page_as_on_the_live_site(tmp_path: Pa
     html = post_by_path(site, "content/posts/to-section.md")
     assert '<a href="https://synthetic.example.org/site/posts/">all posts</a>' in html
     assert '<a href="https://synthetic.example.org/site/posts/">again</a>' in html
+    # a theme's list template now runs for sections: only pages with a file are collected
+    write(site, "themes/plain/layouts/_default/list.html", "<ul>{{ range .Pages }}<li>x</li>{{ end }}</ul>")
+    from syndicate.render.hugo import build_hugo
+
+    pages = build_hugo(site, "https://synthetic.example.org/site/").pages
+    assert "content/posts/to-section.md" in pages and all(rel.endswith((".md", ".html")) for rel in pages)
 
 def test_a_post_the_generator_fails_on_is_that_posts_error_quoting_it(tmp_path: Path) -> None:
     site = copy_site("jekyll-synthetic", tmp_path)
