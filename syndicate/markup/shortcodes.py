@@ -36,7 +36,10 @@ INLINE = re.compile(
     r"\{\{([<%])-?\s*([\w./-]+\.inline)\b[^>%]*?-?[>%]\}\}(.*?)"
     r"\{\{[<%]-?\s*/\s*\2\s*-?[>%]\}\}", re.S)
 PAIRED = re.compile(
-    r"\{\{[<%]-?\s*([\w.-]+)((?:(?!\}\}).)*?)-?[>%]\}\}(.*?)\{\{[<%]-?\s*/\s*\1\s*-?[>%]\}\}", re.S)
+    r"\{\{[<%]-?\s*((?i:chart)\b|[\w.-]+(?=(?:(?!\}\}).)*?\bhref\s*=))((?:(?!\}\}).)*?)-?[>%]\}\}"
+    r"(.*?)\{\{[<%]-?\s*/\s*\1\s*-?[>%]\}\}", re.S)
+"""A pair :func:`paired_theme_shortcode` may handle: a ``chart``, or one with an ``href``
+(only those are looked for, so that a page of icons costs no search for closing tags)."""
 SCRIPT_DATA = frozenset({"chart"})
 """Theme shortcodes whose inner text is a script's input (Congo's and Blowfish's Chart.js
 ``chart``): the reader of the live page sees a drawing, never that text."""
@@ -195,8 +198,8 @@ def run_shortcodes(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
             return ""
         if closing:
             return ""  # the opening tag's notice covers the pair
-        paired = re.search(r"\{\{[<%]-?\s*/\s*" + re.escape(name) + r"\s*-?[>%]\}\}",
-                           body[match.end():])
+        paired = re.compile(r"\{\{[<%]-?\s*/\s*" + re.escape(name) + r"\s*-?[>%]\}\}").search(
+            body, match.end())
         if paired:
             sink.add(match.start(), f"theme shortcode {name}: its template is unknown here; kept "
                      "the text inside it, without the theme's markup (render = \"generator\" "
