@@ -199,3 +199,32 @@ def test_a_page_hugo_never_renders_is_held_not_published(tmp_path: Path) -> None
     assert "render never" in (posts["content/posts/ext.md"].hold or "")
     assert "headless" in (posts["content/posts/head/index.md"].hold or "")
     assert posts["content/posts/on.md"].hold is None
+
+
+def test_raw_html_hugo_omits_is_carried_with_a_notice(tmp_path: Path) -> None:
+    # hugo 0.111 with the default renderer.unsafe = false prints "<!-- raw HTML omitted -->"
+    # for the <div> and the <kbd>; the copy keeps them and says so once, at the first one.
+    # A shortcode written without spaces ({{<youtube x>}}) and code are not HTML.
+    site(tmp_path)
+    write(tmp_path, "content/posts/raw.md", "---\ntitle: Raw\ndate: 2019-04-09\n---\n"
+          "{{<youtube w7Ft2ymGmfc>}}\n\n`<b>` in code\n\n<div>Boxed</div>\n\nPress <kbd>Q</kbd>\n\n"
+          "{{< highlight apache >}}\n<VirtualHost *:80>\n</VirtualHost>\n{{< / highlight >}}\n")
+    post = read(tmp_path)["content/posts/raw.md"]
+    assert "<div>Boxed</div>" in post.html and "<kbd>Q</kbd>" in post.html
+    assert [(n.line, n.message.split(" is ")[0]) for n in post.notices] == [(9, "raw HTML (2 places)")]
+    write(tmp_path, "hugo.toml",
+          'baseURL = "https://h.org/sub/"\n[markup.goldmark.renderer]\nunsafe = true\n')
+    assert read(tmp_path)["content/posts/raw.md"].notices == ()
+
+
+def test_every_file_of_the_config_folder_is_read(tmp_path: Path) -> None:
+    # hugo-congo: config/_default/markup.toml turns renderer.unsafe on and params.toml holds
+    # the params; Hugo reads each file as its key, so the raw HTML is on the live page
+    write(tmp_path, "config/_default/hugo.toml", 'baseURL = "https://h.org/"\ntitle = "T"\n')
+    write(tmp_path, "config/_default/markup.toml", "[goldmark.renderer]\nunsafe = true\n")
+    write(tmp_path, "config/_default/params.toml", 'tagline = "From params.toml"\n')
+    write(tmp_path, "content/posts/a.md", "---\ntitle: A\ndate: 2019-04-09\n---\n"
+          "<div>Boxed</div>\n\n{{< param tagline >}}\n")
+    post = read(tmp_path)["content/posts/a.md"]
+    assert "<div>Boxed</div>" in post.html and "From params.toml" in post.html
+    assert post.notices == ()

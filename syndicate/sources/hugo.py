@@ -100,6 +100,12 @@ class HugoSite(Site):
 
     def __init__(self, root: Path, config: SyndicateConfig, config_path: Path) -> None:
         settings = load_hugo_config(config_path)
+        if (root / "config" / "_default").is_dir():
+            # Hugo reads every file there, each named for its key (markup.toml is
+            # ``markup``: Congo's renderer.unsafe and highlight settings live there)
+            from syndicate.render.hugo import merged, site_config
+
+            settings = merged(settings, site_config(root))
         base = str(settings.get("baseurl") or "")
         if base:
             scheme, _, rest = base.partition("://")
@@ -209,7 +215,8 @@ class HugoSite(Site):
 
     def markdown_options(self) -> MarkdownOptions:
         """Goldmark as the site configures it: Typographer and Linkify on unless
-        ``markup.goldmark.extensions`` turns them off; ``renderer.hardWraps``."""
+        ``markup.goldmark.extensions`` turns them off; ``renderer.hardWraps``;
+        ``renderer.unsafe`` (off by default: Hugo omits raw HTML)."""
         from syndicate.markup.context import MarkdownOptions
 
         goldmark = nested(self.settings, "markup", "goldmark")
@@ -220,6 +227,7 @@ class HugoSite(Site):
             hard_wrap=nested(goldmark, "renderer").get("hardwraps") is True,
             typographer=typographer is not False,
             linkify=nested(goldmark, "extensions").get("linkify", True) is not False,
+            raw_html=nested(goldmark, "renderer").get("unsafe") is True,
         )
 
     def file_url(self, path: Path, meta: Meta, page_url: str) -> str | None:
