@@ -3,6 +3,7 @@ by the site's own generator (Debian's Jekyll 4.3 / Hugo 0.111), compared per cla
 
     python -m tests.fidelity                   write docs/fidelity.md (figures per class)
     python -m tests.fidelity --write-baseline  record today's differences as known ones
+    python -m tests.fidelity --site NAME       compare one corpus site, print its differences
 
 Both sides are normalised the same way: absolute URLs, whitespace collapsed, typographic
 quotes and dashes folded, syntax-highlighting markup reduced to the code's text, line-number
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
 
@@ -70,6 +72,8 @@ def words(text: str) -> str:
 
 
 def code_language(pre: Tag) -> str:
+    if "mermaid" in (pre.get("class") or []):
+        return "mermaid"
     for node in [pre, *pre.find_all("code"), *pre.parents]:
         if not isinstance(node, Tag):
             continue
@@ -102,6 +106,10 @@ def features(html: str) -> Features:
         footnote_box, Tag) else []
     if isinstance(footnote_box, Tag):
         footnote_box.extract()
+    for diagram in soup.select("div.mermaid"):
+        # A theme's diagram element (Congo: <div class="mermaid">) holds the diagram's source
+        # as a <pre class="mermaid"> (hugo-coder) or a mermaid code block does: the same code.
+        diagram.name = "pre"
     code = []
     for pre in soup.find_all("pre"):
         if is_gutter(pre):
@@ -110,7 +118,9 @@ def features(html: str) -> Features:
             line.rstrip() for line in pre.get_text().strip("\n").splitlines() if line.strip()))
     maths = [words(next(g for g in m.groups() if g is not None)) for m in MATHS.finditer(
         soup.get_text())]
-    links = [str(a["href"]) for a in soup.find_all("a", href=True)
+    # Percent-encoded or not, a URL is the same address: Goldmark encodes a link it parses
+    # (the built-in renderer's ref), not one a shortcode prints after it (the generator's).
+    links = [unquote(str(a["href"])) for a in soup.find_all("a", href=True)
              if not str(a["href"]).partition("#")[2].startswith(("fn", "fnref"))
              and not str(a["href"]).startswith("#")]
     headings = [f"h{h.name[1]} {words(h.get_text(' '))}" for h in soup.find_all(re.compile(r"^h[1-6]$"))]
@@ -343,7 +353,24 @@ def clip(text: str, size: int = 140) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
 
+def site_differences(name: str) -> str:
+    """One site's figures and differences (explained ones marked), for iterating on a fix
+    without the whole corpus; writes nothing."""
+    result = compare_site(CORPUS / name)
+    rules, known = allowed(), baseline()
+    lines = [f"{name}: {result.compared}/{result.posts} compared, "
+             + ", ".join(f"{c} {result.equal[c]}" for c in CLASSES) + " equal"]
+    for d in result.differences:
+        tag = "explained" if reason_for(d, rules) else "known" if d.key in known else "UNEXPLAINED"
+        lines.append(f"{tag} {d.key}\n  builtin:   {clip(d.builtin, 300)}\n"
+                     f"  generator: {clip(d.generator, 300)}")
+    return "\n".join(lines + result.errors) + "\n"
+
+
 def main(argv: list[str]) -> int:
+    if "--site" in argv:
+        sys.stdout.write(site_differences(argv[argv.index("--site") + 1]))
+        return 0
     results = compare_corpus()
     if "--write-baseline" in argv:
         rules = allowed()

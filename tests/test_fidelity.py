@@ -46,3 +46,19 @@ def test_the_comparison_sees_a_difference_when_there_is_one() -> None:
     assert a.values["code"] != b.values["code"]
     maths = fidelity.features(r"<p>$$a_{i} \\ b$$ and \(x_{j}\)</p>")
     assert maths.values["maths"] == [r"a_{i} \\ b", "x_{j}"]
+
+
+def test_a_diagram_is_code_whichever_element_holds_it() -> None:
+    fenced = fidelity.features('<pre><code class="language-mermaid">graph LR;\nA-->B</code></pre>')
+    for theme in ('<div class="mermaid">graph LR;\nA-->B</div>',
+                  '<pre class="mermaid">graph LR;\nA-->B</pre>'):
+        code = fidelity.features(theme).values["code"]
+        assert code == fenced.values["code"] == ["[mermaid] graph LR;\nA-->B"]
+    other = fidelity.features('<div class="mermaid">graph LR;\nA-->C</div>')
+    assert other.values["code"] != fenced.values["code"]
+
+
+def test_a_link_is_the_same_address_percent_encoded_or_not() -> None:
+    encoded = fidelity.features('<a href="https://x.org/a/#%E5%9B%BE%E6%A0%87">i</a>')
+    assert encoded.values["links"] == fidelity.features('<a href="https://x.org/a/#图标">i</a>').values["links"]
+    assert encoded.values["links"] != fidelity.features('<a href="https://x.org/b/#图标">i</a>').values["links"]

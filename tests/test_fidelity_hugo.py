@@ -73,7 +73,9 @@ def test_embeds_become_links_and_closing_tags_never_leak(tmp_path: Path) -> None
     assert '<a href="https://gist.github.com/spf13/7896402">' in html
     assert '<code class="language-go">x := 1' in html
     assert "{{" not in html and "Inside" in html
-    assert [n.line for n in post.notices] == [15, 17]
+    # one notice for the pair, at its opening tag, saying what was kept and what was lost
+    assert [n.line for n in post.notices] == [15]
+    assert "notice" in post.notices[0].message and "kept the text inside it" in post.notices[0].message
 
 
 def test_html_content_files_are_posts(tmp_path: Path) -> None:
@@ -181,3 +183,48 @@ def test_bare_urls_are_links_as_goldmark_linkify_makes_them(tmp_path: Path) -> N
     html = read(tmp_path)["content/posts/q.md"].html
     assert ('see <a href="https://www.example.com">www.example.com</a> and <a href="https://x.org/a?b=1">'
             'https://x.org/a?b=1</a>. and example.com and <a href="mailto:a@b.org">a@b.org</a>') in html
+
+
+def test_a_page_hugo_never_renders_is_held_not_published(tmp_path: Path) -> None:
+    # hugo-congo's external-link post: "_build: {render: never}" (hugo 0.111 writes no page);
+    # a headless bundle neither; "render: always" is an ordinary post
+    site(tmp_path)
+    write(tmp_path, "content/posts/ext.md", "---\ntitle: Ext\ndate: 2019-01-24\n"
+          "externalUrl: https://x.org/a\n_build:\n  render: never\n  list: local\n---\nx\n")
+    write(tmp_path, "content/posts/head/index.md",
+          "---\ntitle: H\ndate: 2019-01-24\nheadless: true\n---\nx\n")
+    write(tmp_path, "content/posts/on.md",
+          "---\ntitle: On\ndate: 2019-01-24\n_build:\n  render: always\n---\nx\n")
+    posts = read(tmp_path)
+    assert "render never" in (posts["content/posts/ext.md"].hold or "")
+    assert "headless" in (posts["content/posts/head/index.md"].hold or "")
+    assert posts["content/posts/on.md"].hold is None
+
+
+def test_raw_html_hugo_omits_is_carried_with_a_notice(tmp_path: Path) -> None:
+    # hugo 0.111 with the default renderer.unsafe = false prints "<!-- raw HTML omitted -->"
+    # for the <div> and the <kbd>; the copy keeps them and says so once, at the first one.
+    # A shortcode written without spaces ({{<youtube x>}}) and code are not HTML.
+    site(tmp_path)
+    write(tmp_path, "content/posts/raw.md", "---\ntitle: Raw\ndate: 2019-04-09\n---\n"
+          "{{<youtube w7Ft2ymGmfc>}}\n\n`<b>` in code\n\n<div>Boxed</div>\n\nPress <kbd>Q</kbd>\n\n"
+          "{{< highlight apache >}}\n<VirtualHost *:80>\n</VirtualHost>\n{{< / highlight >}}\n")
+    post = read(tmp_path)["content/posts/raw.md"]
+    assert "<div>Boxed</div>" in post.html and "<kbd>Q</kbd>" in post.html
+    assert [(n.line, n.message.split(" is ")[0]) for n in post.notices] == [(9, "raw HTML (2 places)")]
+    write(tmp_path, "hugo.toml",
+          'baseURL = "https://h.org/sub/"\n[markup.goldmark.renderer]\nunsafe = true\n')
+    assert read(tmp_path)["content/posts/raw.md"].notices == ()
+
+
+def test_every_file_of_the_config_folder_is_read(tmp_path: Path) -> None:
+    # hugo-congo: config/_default/markup.toml turns renderer.unsafe on and params.toml holds
+    # the params; Hugo reads each file as its key, so the raw HTML is on the live page
+    write(tmp_path, "config/_default/hugo.toml", 'baseURL = "https://h.org/"\ntitle = "T"\n')
+    write(tmp_path, "config/_default/markup.toml", "[goldmark.renderer]\nunsafe = true\n")
+    write(tmp_path, "config/_default/params.toml", 'tagline = "From params.toml"\n')
+    write(tmp_path, "content/posts/a.md", "---\ntitle: A\ndate: 2019-04-09\n---\n"
+          "<div>Boxed</div>\n\n{{< param tagline >}}\n")
+    post = read(tmp_path)["content/posts/a.md"]
+    assert "<div>Boxed</div>" in post.html and "From params.toml" in post.html
+    assert post.notices == ()

@@ -261,3 +261,15 @@ def test_an_html_block_is_raw_up_to_its_closing_tag(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert '<div class="x">\n\n*x* here\n\n</div>' in html and "**b**" in html
     assert "<p>after <em>y</em></p>" in html
+
+
+def test_a_post_without_a_title_is_titled_from_its_slug(tmp_path: Path) -> None:
+    # jekyll-yat's 2016-08-12-my-example-post.md has no title: Jekyll 4.3 titles it
+    # "My Example Post" (Utils.titleize_slug) and publishes it
+    blog(tmp_path)
+    write(tmp_path, "_posts/2016-08-12-my-example-post.md", "---\nlayout: post\n---\nx\n")
+    assert read(tmp_path)["2016-08-12-my-example-post.md"].title == "My Example Post"
+    # an empty title stays empty in Jekyll ('||=' keeps ""): still refused, naming the field
+    write(tmp_path, "_posts/2016-08-13-empty.md", "---\ntitle: ''\n---\nx\n")
+    _posts, errors = open_site(tmp_path).read_all()
+    assert [(e.path, e.field) for e in errors] == [("_posts/2016-08-13-empty.md", "title")]

@@ -56,7 +56,8 @@ def test_a_jekyll_include_runs_as_on_the_live_site_and_the_tree_is_untouched(tmp
     html = post_by_path(site, "_posts/2020-02-02-figures.md")
     assert "<figcaption>" in html and "The harbour at <em>dawn</em>" in html
     assert 'src="https://synthetic.example.org/blog/assets/img/harbour.png"' in html
-    assert "https://www.youtube.com/embed/dQw4w9WgXcQ" in html
+    # the include's YouTube iframe becomes a link to the video's page, not to the bare player
+    assert '<a href="https://www.youtube.com/watch?v=dQw4w9WgXcQ">' in html
     assert tree(site) == before, "the content-only build must not write into the site"
 
 
@@ -72,6 +73,23 @@ def test_a_hugo_theme_shortcode_runs_and_bundle_images_are_absolute(tmp_path: Pa
     assert '<code class="language-go" data-lang="go">package main' in html
     assert tree(site) == before
 
+
+
+def test_a_ref_to_a_section_links_its_list_page_as_on_the_live_site(tmp_path: Path) -> None:
+    # hugo-congo's "[samples section]({{< ref "samples" >}})": with section pages switched
+    # off in the content-only build, Hugo found no page and printed an empty link
+    site = copy_site("hugo-synthetic", tmp_path)
+    write(site, "content/posts/to-section.md", '---\ntitle: S\ndate: 2021-05-02\n---\n'
+          '[all posts]({{< ref "posts" >}}) and [again]({{< relref "/posts" >}})\n')
+    html = post_by_path(site, "content/posts/to-section.md")
+    assert '<a href="https://synthetic.example.org/site/posts/">all posts</a>' in html
+    assert '<a href="https://synthetic.example.org/site/posts/">again</a>' in html
+    # a theme's list template now runs for sections: only pages with a file are collected
+    write(site, "themes/plain/layouts/_default/list.html", "<ul>{{ range .Pages }}<li>x</li>{{ end }}</ul>")
+    from syndicate.render.hugo import build_hugo
+
+    pages = build_hugo(site, "https://synthetic.example.org/site/").pages
+    assert "content/posts/to-section.md" in pages and all(rel.endswith((".md", ".html")) for rel in pages)
 
 def test_a_post_the_generator_fails_on_is_that_posts_error_quoting_it(tmp_path: Path) -> None:
     site = copy_site("jekyll-synthetic", tmp_path)
@@ -161,6 +179,12 @@ def test_highlighted_code_keeps_its_text_and_language_only() -> None:
              '<td class="rouge-gutter gl"><pre class="lineno">1\n</pre></td><td class="rouge-code">'
              '<pre><span class="k">a</span> &lt; b\n</pre></td></tr></tbody></table></code></pre>')
     assert plain_code(rouge) == "<pre><code>a &lt; b\n</code></pre>"
+
+
+def test_a_theme_diagram_stays_code_marked_as_mermaid() -> None:
+    # hugo-coder's mermaid shortcode writes <pre class="mermaid">: the diagram's source
+    assert plain_code('<pre class="mermaid">\ngraph LR;\nA --&gt; B\n</pre><pre class="x">y</pre>') == (
+        '<pre><code class="language-mermaid">graph LR;\nA --&gt; B</code></pre><pre>y</pre>')
 
 
 def test_the_sites_own_layouts_and_theme_templates_never_reach_the_body(tmp_path: Path) -> None:

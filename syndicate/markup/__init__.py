@@ -19,6 +19,7 @@ from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
 from syndicate.markup.engines import parser
 from syndicate.markup.liquid import run_liquid
+from syndicate.markup.rawhtml import note_omitted_html
 from syndicate.markup.shortcodes import run_shortcodes
 
 __all__ = ["MarkdownOptions", "MarkupContext", "RenderedBody", "render_body"]
@@ -34,6 +35,8 @@ def markdown(options: MarkdownOptions | None = None) -> MarkdownIt:
 
 def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
     if ctx.generator == "hugo":
+        if ctx.source_format != "html":
+            note_omitted_html(body, ctx, sink)
         body = run_shortcodes(body, ctx, sink)
     elif ctx.generator == "jekyll":
         body = run_liquid(body, ctx, sink)

@@ -32,6 +32,9 @@ class MarkdownOptions:
     linkify: bool = False
     """Bare URLs (``https://…``, ``www.…``) and e-mail addresses as links: Goldmark's
     Linkify, on by default in Hugo."""
+    raw_html: bool = True
+    """Whether the generator prints the author's raw HTML: Goldmark's ``renderer.unsafe``,
+    off by default in Hugo (``syndicate.markup.rawhtml`` says so in a notice)."""
 
 
 @dataclass(frozen=True)

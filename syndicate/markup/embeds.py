@@ -3,16 +3,34 @@
 A YouTube iframe, a ``<video>`` in a figure or a gist's script is dropped or left empty by
 most platforms (Medium's Markdown, Telegram, plain text), so a cross-post would lose it
 without a word. A link survives everywhere: to the video's page where we build it from an
-id (``youtube.com/watch?v=…``), to the player's own URL where the post embeds a player.
+id (``youtube.com/watch?v=…``), to the player's own URL where the post embeds a player,
+except a YouTube or Vimeo player, whose video page is known from its URL: the link goes
+there, as the built-in renderer's does (a bare ``/embed/`` page has no title or context).
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 from bs4 import BeautifulSoup, Tag
 
 PLAYERS = frozenset({"iframe", "video", "audio"})
+PLAYER_PAGES = (
+    (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)"),
+     "https://www.youtube.com/watch?v={}"),
+    (re.compile(r"^https?://player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"),
+)
+
+
+def video_page(src: str) -> str:
+    """The page a YouTube or Vimeo player shows its video on; any other player's own URL."""
+    for pattern, page in PLAYER_PAGES:
+        found = pattern.match(src)
+        if found:
+            return page.format(found.group(1))
+    return src
+
 def link_html(url: str, label: str = "") -> str:
     """A paragraph holding one link to ``url``, labelled ``label`` or the URL itself."""
     href = html.escape(url, quote=True)
@@ -51,7 +69,7 @@ def player_to_link(tag: Tag, soup: BeautifulSoup) -> None:
     if not src.startswith(("http://", "https://")):
         tag.decompose()
         return
-    url = src  # the player's own URL: it plays in any browser, and it is what the site embeds
+    url = video_page(src)  # else the player's own URL: it plays in any browser
     link = soup.new_tag("a", href=url)
     link.string = str(tag.get("title") or "").strip() or url
     if tag.parent is not None and tag.parent.name in ("p", "a", "li", "td", "th"):

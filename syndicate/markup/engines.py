@@ -167,6 +167,19 @@ def goldmark_links(md: MarkdownIt) -> None:
     md.core.ruler.after("linkify", "goldmark_links", core)
 
 
+def fence_attributes(md: MarkdownIt) -> None:
+    """Goldmark (with Hugo's ``markup.goldmark.parser.attribute.block``, on by default) reads
+    a fence's ``{…}`` as highlighting options, not a language: ```` ```{hl_lines=[2,8]} ````
+    has none, ```` ```html {linenos=true} ```` is HTML."""
+
+    def core(state: Any) -> None:
+        for token in state.tokens:
+            if token.type == "fence" and token.info.lstrip().startswith("{"):
+                token.info = ""
+
+    md.core.ruler.push("fence_attributes", core)
+
+
 @cache
 def parser(options: MarkdownOptions) -> MarkdownIt:
     from mdit_py_plugins.deflist import deflist_plugin
@@ -178,13 +191,15 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
           .enable(["table", "strikethrough"])
           .use(footnote_plugin)
           .use(deflist_plugin)
-          .use(maths_plugin))
+          .use(maths_plugin, as_typed=options.engine != "kramdown"))
     if options.linkify:
         md.enable("linkify")
         goldmark_links(md)
     if options.typographer:
         md.enable("smartquotes")
         typographic_symbols(md)
+    if options.engine != "kramdown":
+        fence_attributes(md)
     if options.engine == "kramdown":
         md.inline.__class__ = KramdownInline
         md.inline.ruler.before("escape", "kramdown_escape", kramdown_escape)

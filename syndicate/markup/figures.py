@@ -16,7 +16,9 @@ from collections.abc import Mapping
 from syndicate.markup import embeds
 
 SOURCE_KEYS = ("src", "url", "image", "img", "file", "path", "source", "link")
-CAPTION_KEYS = ("caption", "title", "alt", "description")
+CAPTION_KEYS = ("caption", "title", "description")
+"""What a figure shows under its image. ``alt`` is not one: it describes the image for who
+cannot see it (Congo's ``screenshot`` shows no text), so it stays the image's alt text."""
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp")
 VIDEO_EXTS = (".mp4", ".webm", ".ogv", ".mov", ".m4v", ".ogg", ".oga", ".mp3", ".m4a", ".wav",
               ".flac", ".opus")
@@ -92,7 +94,7 @@ def from_params(name: str, positional: list[str], named: Mapping[str, str], *,
         return None
     caption = first(named, CAPTION_KEYS)
     if is_video(src):
-        return embeds.link_html(src, caption)
+        return embeds.link_html(src, caption or named.get("alt", ""))
     if is_image(src) or any(k in lowered for k in ("fig", "img", "image", "photo", "picture")):
         link = named.get("link", "") if named.get("link") != src else ""
         shown = None

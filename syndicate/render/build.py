@@ -63,6 +63,8 @@ def collect(dest: Path, prefix: str) -> dict[str, BuiltPage]:
             if match is None:
                 continue
             data = json.loads(match.group(1))
+            if not data.get("path"):
+                continue  # a list page with no file of its own (a Hugo section without _index.md)
             rel = prefix + str(data["path"]).replace(os.sep, "/").lstrip("/")
             pages[rel] = BuiltPage(url=str(data.get("url") or ""), html=text[match.end():])
     return pages

@@ -25,12 +25,24 @@ ONE_CELL_TABLE = re.compile(
     r"(<pre\b.*?</pre>)\s*</td>\s*</tr>\s*(?:</tbody>)?\s*</table>", re.S | re.I)
 
 
+DIAGRAM_PRE = re.compile(r'class="[^"]*\bmermaid\b', re.I)
+
+
+def diagram(opening: str, code: str) -> str:
+    """A theme's ``<pre class="mermaid">`` (hugo-coder) holds a diagram's source: it stays
+    code marked as Mermaid, as a fenced ``mermaid`` block is, not anonymous text."""
+    if DIAGRAM_PRE.search(opening) and "<code" not in code:
+        return f'<code class="language-mermaid">{code.strip(chr(10))}</code>'
+    return code
+
+
 def plain_code(html: str) -> str:
     if "<pre" not in html:
         return html
     html = LINE_NUMBER_SPAN.sub("", html)
     html = GUTTER.sub("", html)
     html = ROUGE_TABLE.sub(r"\1", html)
-    html = PRE.sub(lambda m: "<pre>" + INNER_TAG.sub("", m.group(2)) + "</pre>", html)
+    html = PRE.sub(lambda m: "<pre>" + diagram(m.group(1), INNER_TAG.sub("", m.group(2))) + "</pre>",
+                   html)
     html = EMPTY_PRE.sub("", html)
     return ONE_CELL_TABLE.sub(r"\1", html)

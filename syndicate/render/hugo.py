@@ -3,7 +3,9 @@ in front of the site's and the theme's.
 
 Every page template the site or its theme has (outside partials, shortcodes and render
 hooks, which shape the content and so must stay) is shadowed by one that prints only
-``.Content`` after syndicate's marker. List pages, feeds and sitemaps are switched off.
+``.Content`` after syndicate's marker. The home page, taxonomies, feeds and sitemaps are
+switched off; section pages stay, as a ``ref`` to a section needs its page to exist (Hugo
+prints an empty link otherwise).
 Output, caches, resources and the build lock go to a temporary folder; the user's tree and
 its ``public`` are never written. A file Hugo stops on is excluded from the content mount
 and the build run again, so one broken post costs only itself.
@@ -27,7 +29,7 @@ LAYOUT = ('{{ printf "<!--syndicate %s-->" (dict "path" .File.Path "url" .Permal
           '| safeHTML }}{{ .Content }}')
 KEEP = ("partials", "shortcodes", "_markup")
 BLAMED = re.compile(r'"?(/[^":\s]+?\.(?:md|markdown|html|htm))(?::\d+)*"?')
-DISABLED = ["home", "section", "taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+DISABLED = ["home", "taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
 MAX_EXCLUDED = 50
 
 

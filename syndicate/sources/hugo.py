@@ -100,6 +100,12 @@ class HugoSite(Site):
 
     def __init__(self, root: Path, config: SyndicateConfig, config_path: Path) -> None:
         settings = load_hugo_config(config_path)
+        if (root / "config" / "_default").is_dir():
+            # Hugo reads every file there, each named for its key (markup.toml is
+            # ``markup``: Congo's renderer.unsafe and highlight settings live there)
+            from syndicate.render.hugo import merged, site_config
+
+            settings = merged(settings, site_config(root))
         base = str(settings.get("baseurl") or "")
         if base:
             scheme, _, rest = base.partition("://")
@@ -178,11 +184,29 @@ class HugoSite(Site):
             return held
         if date == UNDATED:
             return "no date: a page, not a post (add 'date = 2024-01-31' to syndicate it)"
+        unbuilt = self.never_rendered(meta)
+        if unbuilt:
+            return unbuilt
         publish, expiry = self.schedule(meta)
         if publish is not None and publish > self.now:
             return f"publishDate in the future ({publish.isoformat()})"
         if expiry is not None and expiry <= self.now:
             return f"expired (expiryDate {expiry.isoformat()})"
+        return None
+
+    @staticmethod
+    def never_rendered(meta: Meta) -> str | None:
+        """Hugo writes no page for ``_build: {render: never}`` (or ``link``, or ``false``),
+        nor for a ``headless`` bundle: Congo's external-link posts have no URL of their own
+        that a copy could point back to."""
+        raw = {str(k).lower(): v for k, v in meta.raw.items()}
+        build = raw.get("_build") or raw.get("build")
+        if isinstance(build, dict):
+            render = next((v for k, v in build.items() if str(k).lower() == "render"), "always")
+            if render is False or str(render).lower() in ("never", "link", "false"):
+                return f"_build render {str(render).lower()}: Hugo publishes no page for it"
+        if raw.get("headless") is True and meta.source.path.stem == "index":
+            return "headless bundle: Hugo publishes no page for it"
         return None
 
     def turns_at(self, meta: Meta, date: datetime) -> datetime | None:
@@ -191,7 +215,8 @@ class HugoSite(Site):
 
     def markdown_options(self) -> MarkdownOptions:
         """Goldmark as the site configures it: Typographer and Linkify on unless
-        ``markup.goldmark.extensions`` turns them off; ``renderer.hardWraps``."""
+        ``markup.goldmark.extensions`` turns them off; ``renderer.hardWraps``;
+        ``renderer.unsafe`` (off by default: Hugo omits raw HTML)."""
         from syndicate.markup.context import MarkdownOptions
 
         goldmark = nested(self.settings, "markup", "goldmark")
@@ -202,6 +227,7 @@ class HugoSite(Site):
             hard_wrap=nested(goldmark, "renderer").get("hardwraps") is True,
             typographer=typographer is not False,
             linkify=nested(goldmark, "extensions").get("linkify", True) is not False,
+            raw_html=nested(goldmark, "renderer").get("unsafe") is True,
         )
 
     def file_url(self, path: Path, meta: Meta, page_url: str) -> str | None:

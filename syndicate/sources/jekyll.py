@@ -128,6 +128,15 @@ class JekyllSite(Site):
             raise SourceError(source.rel_path, "the date in the file name is not a real date",
                               fix="rename it as YYYY-MM-DD-slug.md") from None
 
+    def title_of(self, meta: Meta) -> str:
+        """A post with no ``title`` is titled from its file name's slug, as Jekyll does
+        (``Utils.titleize_slug``: ``my-example-post`` → "My Example Post"); an empty one
+        (``title: ""``) stays empty in Jekyll, and is refused here as before."""
+        if meta.raw.get("title") is not None:
+            return super().title_of(meta)
+        _date, slug = self.name_parts(meta.source)
+        return " ".join(word.capitalize() for word in slug.split("-"))
+
     def dir_categories(self, source: SourceFile) -> list[str]:
         relative = source.path.relative_to(self.source_dir).parts
         return [part for part in relative[: relative.index("_posts")] if part]
