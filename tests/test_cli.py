@@ -47,7 +47,7 @@ def test_bad_posts_are_reported_and_the_others_still_previewed(example_blog: Pat
     posts = example_blog / "_posts"
     (posts / "2024-01-01-broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
     (posts / "2024-01-02-latin1.md").write_bytes("---\ntitle: café\n---\n".encode("latin-1"))
-    (posts / "2024-01-03-untitled.md").write_text("---\ntitle: ''\n---\nbody\n", encoding="utf-8")
+    (posts / "2024-01-03-untitled.md").write_text("---\ntags: [a]\n---\nbody\n", encoding="utf-8")
     code, out, err = invoke("preview", "--site", str(example_blog), "--json")
     assert code == 1
     assert "2024-01-01-broken.md:2: invalid YAML front matter" in err

@@ -108,7 +108,7 @@ def test_invalid_config_is_config_error(tmp_path: Path) -> None:
 def test_size_cap_and_missing_title(tmp_path: Path) -> None:
     root = jekyll(tmp_path)
     write(root, "_posts/2021-01-01-big.md", b"---\ntitle: x\n---\n" + b"a" * (6 * 1024 * 1024))
-    write(root, "_posts/2021-01-02-notitle.md", "---\ntitle: ''\ntags: 1\n---\nhi\n")
+    write(root, "_posts/2021-01-02-notitle.md", "---\ntags: 1\n---\nhi\n")
     posts, errors = open_site(root).read_all()
     assert posts == []
     by_path = {e.path: e for e in errors}

@@ -129,13 +129,17 @@ class JekyllSite(Site):
                               fix="rename it as YYYY-MM-DD-slug.md") from None
 
     def title_of(self, meta: Meta) -> str:
-        """A post with no ``title`` is titled from its file name's slug, as Jekyll does
-        (``Utils.titleize_slug``: ``my-example-post`` → "My Example Post"); an empty one
-        (``title: ""``) stays empty in Jekyll, and is refused here as before."""
+        """A post with no ``title`` is refused even though Jekyll titles it from its slug
+        (``my-example-post`` → "My Example Post"): a title made up from a file name would go
+        out to every audience at once, so the author decides. The fix names Jekyll's title,
+        so keeping what the live site shows is one copy away."""
         if meta.raw.get("title") is not None:
             return super().title_of(meta)
         _date, slug = self.name_parts(meta.source)
-        return " ".join(word.capitalize() for word in slug.split("-"))
+        shown = " ".join(word.capitalize() for word in slug.split("-"))
+        raise SourceError(meta.source.rel_path, "the post has no title (Jekyll shows it as "
+                                                f"{shown!r}, made from the file name)",
+                          field="title", fix=f"add 'title: {shown}' (or your own) to the front matter")
 
     def dir_categories(self, source: SourceFile) -> list[str]:
         relative = source.path.relative_to(self.source_dir).parts
