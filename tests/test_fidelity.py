@@ -46,3 +46,41 @@ def test_the_comparison_sees_a_difference_when_there_is_one() -> None:
     assert a.values["code"] != b.values["code"]
     maths = fidelity.features(r"<p>$$a_{i} \\ b$$ and \(x_{j}\)</p>")
     assert maths.values["maths"] == [r"a_{i} \\ b", "x_{j}"]
+
+
+def test_kramdown_footnotes_are_read_from_their_box_not_from_the_note_mark() -> None:
+    box = ('<p>A<sup role="doc-noteref"><a class="footnote" href="#fn:1">1</a></sup></p>'
+           '<div class="footnotes" role="doc-endnotes"><ol><li><p>{}</p></li></ol></div>')
+    ours = '<p>A<sup class="footnote-ref"><a href="#fn1">[1]</a></sup></p>' \
+           '<section class="footnotes"><ol><li><p>{}</p></li></ol></section>'
+    kramdown = fidelity.features(box.format("The note."))
+    assert kramdown.values["footnotes"] == ["The note."]
+    assert kramdown.values["footnotes"] == fidelity.features(ours.format("The note.")).values["footnotes"]
+    assert kramdown.values["text"] == fidelity.features(ours.format("The note.")).values["text"]
+    assert kramdown.values["footnotes"] != fidelity.features(ours.format("Another.")).values["footnotes"]
+
+
+def test_rouge_plaintext_is_no_language_but_a_language_still_counts() -> None:
+    plain = fidelity.features(
+        '<div class="language-plaintext highlighter-rouge"><pre><code>x</code></pre></div>')
+    assert plain.values["code"] == fidelity.features("<pre><code>x</code></pre>").values["code"]
+    assert plain.values["code"] != fidelity.features(
+        '<pre><code class="language-sh">x</code></pre>').values["code"]
+
+
+def test_maths_delimiters_do_not_count_in_text_but_the_maths_and_the_words_do() -> None:
+    kramdown = fidelity.features(r"<p>Say \(x_{i} \\ y\) and \[a=b\] now</p>")
+    typed = fidelity.features(r"<p>Say $$x_{i} \\ y$$ and $$a=b$$ now</p>")
+    assert kramdown.values["text"] == typed.values["text"]
+    assert kramdown.values["maths"] == typed.values["maths"]
+    changed = fidelity.features(r"<p>Say $$x_{j} \\ y$$ and $$a=b$$ later</p>")
+    assert changed.values["maths"] != kramdown.values["maths"]
+    assert fidelity.features(r"<p>Say \(x_{i} \\ y\) and \[a=b\] later</p>").values["text"] != \
+        kramdown.values["text"]
+
+
+def test_a_percent_encoded_link_is_the_same_link() -> None:
+    raw = fidelity.features('<a href="https://x.org/a#sign-原码">a</a>')
+    assert raw.values["links"] == fidelity.features(
+        '<a href="https://x.org/a#sign-%E5%8E%9F%E7%A0%81">a</a>').values["links"]
+    assert raw.values["links"] != fidelity.features('<a href="https://x.org/a#sign-反码">a</a>').values["links"]
