@@ -261,3 +261,18 @@ def test_an_html_block_is_raw_up_to_its_closing_tag(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert '<div class="x">\n\n*x* here\n\n</div>' in html and "**b**" in html
     assert "<p>after <em>y</em></p>" in html
+
+
+def test_a_markdown_include_captured_and_markdownified_is_the_post(tmp_path: Path) -> None:
+    # jekyll-hux's bilingual post: jekyll 4.3 writes <div class="zh post-container">
+    # <h2 id="标题">标题</h2>\n<p>正文 <a href="https://x.org/z">链接</a></p></div>
+    blog(tmp_path)
+    write(tmp_path, "_includes/posts/a/zh.md", "## 标题\n\n正文 [链接](https://x.org/z)\n")
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '<div class="zh post-container">\n'
+          "    {% capture about_zh %}{% include posts/a/zh.md %}{% endcapture %}\n"
+          "    {{ about_zh | markdownify }}\n</div>\n")
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert "<h2" in post.html and "标题</h2>" in post.html
+    assert '正文 <a href="https://x.org/z">链接</a>' in post.html
+    assert "about_zh" not in post.html and not post.notices

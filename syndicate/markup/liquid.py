@@ -23,6 +23,8 @@ RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
 OUTPUT = re.compile(r"\{\{-?\s*(.*?)\s*-?\}\}", re.S)
 TOKEN = re.compile(
     r"(?P<comment>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\})"
+    r"|(?P<capture>\{%-?\s*capture\s+(?P<var>\w+)\s*-?%\}(?P<captured>.*?)"
+    r"\{%-?\s*endcapture\s*-?%\})"
     r"|(?P<highlight>\{%-?\s*highlight\s+(?P<lang>[\w+#.-]+)[^%]*%\}\n?(?P<code>.*?)\n?"
     r"\{%-?\s*endhighlight\s*-?%\})"
     r"|\{%-?\s*(?P<tag>\w+)\s*(?P<args>.*?)\s*-?%\}"
@@ -32,11 +34,20 @@ TOKEN = re.compile(
 STRING = re.compile(r"""^(["'])(.*)\1$""", re.S)
 
 
-def lookup(expression: str, ctx: MarkupContext) -> Any:
-    """Value of ``site.x`` / ``page.x`` / a quoted string; None if unknown."""
+MARKDOWN_INCLUDE = (".md", ".markdown", ".mkd", ".mkdn")
+"""A site's own include written in Markdown is text of the post (Jekyll renders it in
+place), not a theme template: it is expanded, its Liquid run."""
+MAX_DEPTH = 5
+
+
+def lookup(expression: str, ctx: MarkupContext, local: Mapping[str, str] | None = None) -> Any:
+    """Value of ``site.x`` / ``page.x`` / a quoted string / a captured variable; None if
+    unknown."""
     literal = STRING.match(expression)
     if literal:
         return literal.group(2)
+    if local and expression in local:
+        return local[expression]
     scope, _, name = expression.partition(".")
     variables: Mapping[str, Any] = {"site": ctx.site_vars, "page": ctx.page_vars}.get(scope, {})
     if not name:
@@ -61,12 +72,17 @@ def apply_filter(value: str, name: str, ctx: MarkupContext) -> str | None:
         return value.strip() if name == "strip" else value
     if name in ("downcase", "upcase"):
         return value.lower() if name == "downcase" else value.upper()
+    if name == "markdownify":
+        from syndicate.markup.engines import parser
+
+        return parser(ctx.markdown).render(value)
     return None
 
 
-def render_output(expression: str, ctx: MarkupContext) -> str | None:
+def render_output(expression: str, ctx: MarkupContext,
+                  local: Mapping[str, str] | None = None) -> str | None:
     head, *filters = [part.strip() for part in expression.split("|")]
-    value = lookup(head, ctx)
+    value = lookup(head, ctx, local)
     if value is None:
         return None
     text = str(value)
@@ -120,29 +136,53 @@ def render_tag(name: str, args: str, ctx: MarkupContext) -> str | None:
     return None
 
 
-def process_segment(text: str, offset: int, ctx: MarkupContext, sink: NoticeSink) -> str:
+def markdown_include(args: str, ctx: MarkupContext) -> str | None:
+    """The text of ``{% include notes/zh.md %}`` when it is a Markdown file of the site's
+    own, else None."""
+    name = args.strip().split()[0] if args.strip() else ""
+    if not name.lower().endswith(MARKDOWN_INCLUDE) or ctx.include_text is None:
+        return None
+    return ctx.include_text(name) or None
+
+
+def process_segment(text: str, offset: int, ctx: MarkupContext, sink: NoticeSink,
+                    local: dict[str, str] | None = None, depth: int = 0) -> str:
+    """Liquid run over ``text``; ``local`` holds the variables ``capture`` set so far."""
+    local = {} if local is None else local
+
+    def where(position: int) -> int:
+        return offset + position if depth == 0 else offset  # inside an include: its tag
+
     def tag(match: re.Match[str]) -> str:
         name = match.group("tag")
+        if name in ("include", "include_relative") and depth < MAX_DEPTH:
+            included = markdown_include(match.group("args"), ctx)
+            if included is not None:
+                return expand(included, where(match.start()), ctx, sink, local, depth + 1)
         rendered = render_tag(name, match.group("args"), ctx)
         if rendered is None:
             if name in ("post_url", "link"):
-                sink.add(offset + match.start(), f"could not resolve {match.group(0)!r}: no such "
+                sink.add(where(match.start()), f"could not resolve {match.group(0)!r}: no such "
                                                  "post or file; the link is sent as text")
                 return ""
             what = "include" if name in ("include", "include_relative") else "tag"
-            sink.add(offset + match.start(), f"removed unknown Liquid {what} {match.group(0)!r}")
+            sink.add(where(match.start()), f"removed unknown Liquid {what} {match.group(0)!r}")
             return ""
         return rendered
 
     def output(match: re.Match[str]) -> str:
-        rendered = render_output(match.group("out"), ctx)
+        rendered = render_output(match.group("out"), ctx, local)
         if rendered is None:
-            sink.add(offset + match.start(), f"removed unknown Liquid output {match.group(0)!r}")
+            sink.add(where(match.start()), f"removed unknown Liquid output {match.group(0)!r}")
             return ""
         return rendered
 
     def token(match: re.Match[str]) -> str:
         if match.group("comment") is not None:
+            return ""
+        if match.group("capture") is not None:
+            local[match.group("var")] = process_segment(
+                match.group("captured"), where(match.start("captured")), ctx, sink, local, depth)
             return ""
         if match.group("highlight") is not None:
             code = match.group("code")
@@ -164,15 +204,26 @@ def doubled_base_notices(body: str, ctx: MarkupContext, sink: NoticeSink) -> Non
                                   "gem to its Gemfile")
 
 
-def run_liquid(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
-    """``body`` with Liquid executed; ``raw`` sections copied literally."""
+def expand(body: str, offset: int, ctx: MarkupContext, sink: NoticeSink,
+           local: dict[str, str], depth: int) -> str:
+    """``body`` with Liquid executed; ``raw`` sections copied literally. An included file's
+    notices point at its include tag (``offset`` in the post)."""
     out: list[str] = []
     position = 0
+
+    def at(start: int) -> int:
+        return start if depth == 0 else offset
+
     for match in RAW.finditer(body):
-        out.append(process_segment(body[position:match.start()], position, ctx, sink))
+        out.append(process_segment(body[position:match.start()], at(position), ctx, sink, local, depth))
         out.append(match.group(1))
         position = match.end()
-    out.append(process_segment(body[position:], position, ctx, sink))
-    result = "".join(out)
+    out.append(process_segment(body[position:], at(position), ctx, sink, local, depth))
+    return "".join(out)
+
+
+def run_liquid(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
+    """``body`` with Liquid executed; ``raw`` sections copied literally."""
+    result = expand(body, 0, ctx, sink, {}, 0)
     doubled_base_notices(result, ctx, sink)
     return result
