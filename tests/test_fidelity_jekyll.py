@@ -276,3 +276,12 @@ def test_a_markdown_include_captured_and_markdownified_is_the_post(tmp_path: Pat
     assert "<h2" in post.html and "标题</h2>" in post.html
     assert '正文 <a href="https://x.org/z">链接</a>' in post.html
     assert "about_zh" not in post.html and not post.notices
+
+
+def test_html_written_in_a_fenced_code_block_stays_code(tmp_path: Path) -> None:
+    # jekyll-hux's React post: jekyll 4.3 writes <pre><code>&lt;ul&gt;\n  &lt;li&gt;{{hero.name}}…
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n{% raw %}\n```hbs\n<ul>\n"
+          "  <li>{{hero.name}}</li>\n</ul>\n```\n{% endraw %}\n\nafter\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<code class="language-hbs">&lt;ul&gt;\n  &lt;li&gt;{{hero.name}}&lt;/li&gt;\n&lt;/ul&gt;' in html

@@ -33,6 +33,14 @@ def closing(text: str, name: str, start: int) -> int:
     return -1
 
 
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+
+
+def fenced_code(text: str) -> list[tuple[int, int]]:
+    """Where the fenced code blocks are: an ``<ul>`` written inside one is code, not HTML."""
+    return [(m.start(), m.end()) for m in FENCE.finditer(text)]
+
+
 def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -> str:
     """``render(text)`` with the HTML blocks kramdown parses rendered as Markdown too."""
     if "<" not in text:
@@ -40,9 +48,12 @@ def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -
     blocks: list[str] = []
     out: list[str] = []
     position = 0
+    code = fenced_code(text)
     for match in OPEN.finditer(text):
         if match.start() < position:
             continue  # nested inside a block already taken
+        if any(start <= match.start() < end for start, end in code):
+            continue
         name, attrs = match.group(1), match.group(2)
         wanted = MARKDOWN_ATTR.search(attrs)
         parse = wanted.group(1).lower() in ("1", "block", "span") if wanted else parse_all
