@@ -285,3 +285,14 @@ def test_html_written_in_a_fenced_code_block_stays_code(tmp_path: Path) -> None:
           "  <li>{{hero.name}}</li>\n</ul>\n```\n{% endraw %}\n\nafter\n")
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert '<code class="language-hbs">&lt;ul&gt;\n  &lt;li&gt;{{hero.name}}&lt;/li&gt;\n&lt;/ul&gt;' in html
+
+
+def test_emphasis_opens_and_closes_by_kramdown_rules(tmp_path: Path) -> None:
+    # jekyll-hux: jekyll 4.3 writes 。<strong>很不幸。</strong>Angular, Google<strong>「让」</strong>而,
+    # and keeps 参数化_的：也即_项 with its underscores (an _ after a letter never opens)
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "区别。**很不幸。**Angular 2 和 Google**「让」**而准备\n\n参数化_的：也即_项 and *x* a * b\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "区别。<strong>很不幸。</strong>Angular 2 和 Google<strong>「让」</strong>而准备" in html
+    assert "参数化_的：也即_项 and <em>x</em> a * b" in html

@@ -19,7 +19,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
-from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 
 from syndicate.markup.context import MarkdownOptions
@@ -35,27 +35,28 @@ def is_cjk(char: str) -> bool:
 
 
 class KramdownState(StateInline):
-    """Delimiter scanning that treats a CJK character beside ``*``/``_`` like punctuation:
-    kramdown closes ``**粗体：**`` before ``中文``; CommonMark's flanking rule would not."""
+    """Delimiter scanning by kramdown's rules, not CommonMark's flanking ones: ``*``/``_``
+    opens unless a space follows and closes unless a space precedes it, so
+    ``**很不幸。**Angular`` and ``Google**「让」**而`` are bold on a Jekyll site; an ``_``
+    right after a letter never opens and one right before a letter or digit never closes,
+    so ``参数化_的`` keeps its underscore (CJK characters are letters to kramdown)."""
 
     def scanDelims(self, start: int, canSplitWord: bool) -> Any:  # noqa: N802,N803 - markdown-it's names
-        before = self.src[start - 1] if start > 0 else " "
+        marker = self.src[start]
         end = start
-        while end < self.posMax and self.src[end] == self.src[start]:
+        while end < self.posMax and self.src[end] == marker:
             end += 1
+        before = self.src[start - 1] if start > 0 else " "
         after = self.src[end] if end < self.posMax else " "
-        if not (is_cjk(before) or is_cjk(after)):
-            return super().scanDelims(start, canSplitWord)
-        original = self.src
-        chars = list(original)
-        for index in (start - 1, end):
-            if 0 <= index < len(chars) and is_cjk(chars[index]):
-                chars[index] = "\u3001"  # an ideographic comma: Unicode punctuation
-        self.src = "".join(chars)
-        try:
-            return super().scanDelims(start, canSplitWord)
-        finally:
-            self.src = original
+        can_open = not after.isspace()
+        can_close = not before.isspace()
+        if marker == "_":
+            earlier = self.src[start - 2] if start > 1 else " "
+            if before.isalpha() or (before == "-" and earlier.isalpha()):
+                can_open = False
+            if after.isalnum():
+                can_close = False
+        return Scanned(can_open, can_close, end - start)
 
 
 class KramdownInline(ParserInline):
