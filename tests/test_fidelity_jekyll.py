@@ -296,3 +296,11 @@ def test_emphasis_opens_and_closes_by_kramdown_rules(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "区别。<strong>很不幸。</strong>Angular 2 和 Google<strong>「让」</strong>而准备" in html
     assert "参数化_的：也即_项 and <em>x</em> a * b" in html
+
+
+def test_a_post_without_a_title_gets_jekylls_title_from_its_file_name(tmp_path: Path) -> None:
+    # jekyll-yat's 2016-08-12-my-example-post.md has no title; jekyll 4.3 publishes it as
+    # "My Example Post" (Document#populate_title, Utils.titleize_slug)
+    blog(tmp_path)
+    write(tmp_path, "_posts/2016-08-12-my-example-post.md", "---\nlayout: post\n---\nbody\n")
+    assert read(tmp_path)["2016-08-12-my-example-post.md"].title == "My Example Post"
