@@ -304,3 +304,18 @@ def test_a_post_without_a_title_gets_jekylls_title_from_its_file_name(tmp_path: 
     blog(tmp_path)
     write(tmp_path, "_posts/2016-08-12-my-example-post.md", "---\nlayout: post\n---\nbody\n")
     assert read(tmp_path)["2016-08-12-my-example-post.md"].title == "My Example Post"
+
+
+def test_kramdown_marks_act_outside_code_and_stay_inside_it(tmp_path: Path) -> None:
+    # jekyll-text's images and code-blocks posts: jekyll 4.3 keeps ![i](p){:width="64px"} in an
+    # indented code block as written, ends a code block at a line of ^, and gives
+    # ~~~ … ~~~ followed by {: .language-ruby} the class language-ruby
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "![i](https://x.org/i.png){:width=\"64px\"}\n\n    ![i](p){:width=\"64px\"}\n\n"
+          "    first code\n\n^\n    second code\n\n~~~\ndef what?\n~~~\n{: .language-ruby}\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<img alt="i" src="https://x.org/i.png"/>' in html
+    assert '![i](p){:width="64px"}\n\nfirst code\n</code></pre>' in html
+    assert "<pre><code>second code\n</code></pre>" in html and "^" not in html
+    assert '<code class="language-ruby">def what?' in html and "{:" not in html.split("first code")[1]

@@ -39,8 +39,47 @@ def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         body = run_liquid(body, ctx, sink)
     if ctx.source_format == "html":
         return body
-    body = IAL_LINE.sub("", body)
-    return IAL_INLINE.sub("", body)
+    return kramdown_marks_out(body, eob=ctx.markdown.engine == "kramdown")
+
+
+FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+IAL_LANGUAGE = re.compile(r"^\s*\{:[^}\n]*\.language-([\w+#-]+)[^}\n]*\}\s*$")
+
+
+def kramdown_marks_out(body: str, *, eob: bool) -> str:
+    """kramdown's attribute lists (``{:width="64px"}``) and, on kramdown sites, its
+    end-of-block marks (a line of ``^``) removed, but never inside code: a post that shows
+    ``![x](y){:width="64px"}`` in a code block shows it as written."""
+    out: list[str] = []
+    fence = ""
+    previous_blank = True
+    in_indented = False
+    opened_at = closed_at = -1
+    for line in body.split("\n"):
+        opening = FENCE_LINE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+                closed_at = len(out)
+            out.append(line)
+            continue
+        if opening:
+            fence, opened_at = opening.group(1), len(out)
+            out.append(line)
+            continue
+        language = IAL_LANGUAGE.match(line)
+        if language and closed_at == len(out) - 1 and not out[opened_at].strip().lstrip("`~"):
+            out[opened_at] = out[opened_at].rstrip() + language.group(1)  # {: .language-ruby}
+        indented = line.startswith(("    ", "\t")) and bool(line.strip())
+        in_indented = indented and (previous_blank or in_indented)
+        previous_blank = not line.strip()
+        if in_indented:
+            out.append(line)
+        elif eob and line.strip() == "^":
+            out.append("<!-- -->")  # ends the block before it, as kramdown's mark does
+        else:
+            out.append(IAL_INLINE.sub("", IAL_LINE.sub("", line)))
+    return "\n".join(out)
 
 
 def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> RenderedBody:
