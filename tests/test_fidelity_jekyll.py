@@ -319,3 +319,15 @@ def test_kramdown_marks_act_outside_code_and_stay_inside_it(tmp_path: Path) -> N
     assert '![i](p){:width="64px"}\n\nfirst code\n</code></pre>' in html
     assert "<pre><code>second code\n</code></pre>" in html and "^" not in html
     assert '<code class="language-ruby">def what?' in html and "{:" not in html.split("first code")[1]
+
+
+def test_html_lines_as_kramdown_reads_them(tmp_path: Path) -> None:
+    # jekyll-hux: jekyll 4.3 reads "<br>\n**惊讶。**" as one paragraph (<br> is a span element:
+    # <p><br />\n<strong>惊讶。</strong></p>), and keeps "<p>a\n\n    <ul>\n        <li>b</li>\n
+    # </ul>\n</p>" as HTML where CommonMark made the indented lines a code block
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n<br>\n**惊讶。**\n\n"
+          "<p>a\n\n    <ul>\n        <li>b</li>\n    </ul>\n</p>\n\nafter\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<strong>惊讶。</strong>" in html
+    assert "<pre>" not in html and "<li>b</li>" in html and "<p>after</p>" in html

@@ -15,8 +15,10 @@ import re
 from collections.abc import Callable
 
 BLOCK_TAGS = ("div", "section", "article", "aside", "header", "footer", "main", "nav",
-              "figure", "blockquote", "center", "table", "details", "dl", "ul", "ol", "form")
-OPEN = re.compile(r"^<(" + "|".join(BLOCK_TAGS) + r")\b([^>]*)>[ \t]*\n", re.M | re.I)
+              "figure", "blockquote", "center", "table", "details", "dl", "ul", "ol", "form", "p")
+OPEN = re.compile(r"^<(" + "|".join(BLOCK_TAGS) + r")\b([^>]*)>(?:[ \t]*\n)?", re.M | re.I)
+"""A block element at the start of a line, with or without text after it on that line
+(kramdown reads ``<p>text`` … ``</p>`` as one HTML block, indented lines and all)."""
 MARKDOWN_ATTR = re.compile(r"""\s+markdown\s*=\s*["']?(\w+)["']?""", re.I)
 PLACEHOLDER = "\ue002{}\ue003"
 RESTORE = re.compile("<p>\ue002(\\d+)\ue003</p>\n?")
@@ -66,7 +68,8 @@ def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -
             inner = markdown_in_html(inner, parse_all, render)
         # not parsed: kramdown keeps the whole element raw, blank lines and all, where
         # CommonMark would end the HTML block at the first blank line and read on as Markdown
-        blocks.append(f"<{name}{kept_attrs}>\n{inner}</{name}>\n")
+        blocks.append(f"<{name}{kept_attrs}>{chr(10) if match.group(0).endswith(chr(10)) else ''}"
+                      f"{inner}</{name}>\n")
         out.append(text[position:match.start()])
         out.append("\n\n" + PLACEHOLDER.format(len(blocks) - 1) + "\n\n")
         position = text.index(">", end) + 1

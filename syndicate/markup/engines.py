@@ -85,6 +85,29 @@ def kramdown_escape(state: Any, silent: bool) -> bool:
     return True
 
 
+KRAMDOWN_SPAN_ELEMENTS = frozenset(
+    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
+    "option q rb rbc rp rt rtc ruby samp select small span strong sub sup textarea tt u "
+    "var".split())
+"""kramdown's span-level HTML elements: a line that starts with one of them starts a
+paragraph, whose Markdown is read (CommonMark makes it a raw HTML block to the next blank
+line, so ``<br>`` on one line left the ``**bold**`` of the next as asterisks)."""
+SPAN_TAG = re.compile(r" {0,3}</?([A-Za-z][A-Za-z0-9-]*)[\s/>]")
+
+
+def kramdown_html_block(md: MarkdownIt) -> None:
+    original = md.block.ruler.__rules__[md.block.ruler.__find__("html_block")].fn
+
+    def rule(state: Any, start: int, end: int, silent: bool) -> bool:
+        line = state.src[state.bMarks[start]:state.eMarks[start]]
+        tag = SPAN_TAG.match(line)
+        if tag and tag.group(1).lower() in KRAMDOWN_SPAN_ELEMENTS:
+            return False
+        return bool(original(state, start, end, silent))
+
+    md.block.ruler.at("html_block", rule, {"alt": ["paragraph", "reference", "blockquote"]})
+
+
 HEADING_STRIP = re.compile(r"[^\w\- ]", re.UNICODE)
 
 
@@ -189,6 +212,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
     if options.engine == "kramdown":
         md.inline.__class__ = KramdownInline
         md.inline.ruler.before("escape", "kramdown_escape", kramdown_escape)
+        kramdown_html_block(md)
         if options.auto_ids:
             heading_ids(md)
     return md
