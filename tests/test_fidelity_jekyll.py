@@ -331,3 +331,15 @@ def test_html_lines_as_kramdown_reads_them(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "<strong>惊讶。</strong>" in html
     assert "<pre>" not in html and "<li>b</li>" in html and "<p>after</p>" in html
+
+
+def test_code_spans_as_kramdown_reads_them(tmp_path: Path) -> None:
+    # jekyll-hux's Software Foundations notes: jekyll 4.3 writes
+    # 先 ` fold_constants<code> 再 </code>optimize (a lone ` between spaces is text, a
+    # one-backtick span keeps its spaces) and no need for <code>value</code>`
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "先 ` fold_constants` 再 `optimize\n\nno need for `value``\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "先 ` fold_constants<code> 再 </code>optimize" in html
+    assert "no need for <code>value</code>`" in html

@@ -85,6 +85,43 @@ def kramdown_escape(state: Any, silent: bool) -> bool:
     return True
 
 
+def kramdown_lone_backtick(state: Any, silent: bool) -> bool:
+    """kramdown's code span rule: a single backtick with white space on both sides is a
+    literal backtick, not the start of a code span (``先 ` fold_constants` 再``)."""
+    pos, src = state.pos, state.src
+    if src[pos] != "`" or (pos > 0 and not src[pos - 1].isspace()):
+        return False  # the start of a block's text counts as white space (jekyll-hux's lists)
+    if pos + 1 >= state.posMax or not src[pos + 1].isspace():
+        return False
+    if not silent:
+        state.pending += "`"
+    state.pos += 1
+    return True
+
+
+def kramdown_backticks(md: MarkdownIt) -> None:
+    """Code spans as kramdown reads them: a lone backtick between spaces is text, and a
+    single-backtick span keeps its spaces (`` ` 再 ` `` is " 再 "; CommonMark strips one)."""
+    original = md.inline.ruler.__rules__[md.inline.ruler.__find__("backticks")].fn
+
+    def rule(state: Any, silent: bool) -> bool:
+        start, src = state.pos, state.src
+        if src[start] != "`" or src[start + 1:start + 2] == "`" or (start and src[start - 1] == "`"):
+            return bool(original(state, silent))
+        end = src.find("`", start + 1, state.posMax)  # the next backtick closes, run or not
+        if end < 0:
+            return False
+        if not silent:
+            token = state.push("code_inline", "code", 0)
+            token.markup = "`"
+            token.content = src[start + 1:end].replace("\n", " ")
+        state.pos = end + 1
+        return True
+
+    md.inline.ruler.at("backticks", rule)
+    md.inline.ruler.before("backticks", "kramdown_lone_backtick", kramdown_lone_backtick)
+
+
 KRAMDOWN_SPAN_ELEMENTS = frozenset(
     "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
     "option q rb rbc rp rt rtc ruby samp select small span strong sub sup textarea tt u "
@@ -213,6 +250,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
         md.inline.__class__ = KramdownInline
         md.inline.ruler.before("escape", "kramdown_escape", kramdown_escape)
         kramdown_html_block(md)
+        kramdown_backticks(md)
         if options.auto_ids:
             heading_ids(md)
     return md
