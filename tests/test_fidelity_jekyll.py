@@ -343,3 +343,13 @@ def test_code_spans_as_kramdown_reads_them(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "先 ` fold_constants<code> 再 </code>optimize" in html
     assert "no need for <code>value</code>`" in html
+
+
+def test_single_dollar_maths_gets_kramdowns_backslash_escapes(tmp_path: Path) -> None:
+    # jekyll-hux's uncomputable-functions post: $\Sigma = \\{0, 1\\}$ is no maths to kramdown;
+    # jekyll 4.3 writes $\Sigma = \{0, 1\}$, which the site's MathJax shows as a set
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "alphabet $\\Sigma = \\\\{0, 1\\\\}$ and $$a \\\\ b$$\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "$\\Sigma = \\{0, 1\\}$" in html and "$$a \\\\ b$$" in html

@@ -23,6 +23,7 @@ from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 
 from syndicate.markup.context import MarkdownOptions
+from syndicate.markup.maths import inline as maths_inline
 from syndicate.markup.maths import maths_plugin
 
 CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
@@ -83,6 +84,19 @@ def kramdown_escape(state: Any, silent: bool) -> bool:
         state.pending += "\\"
     state.pos += 1
     return True
+
+
+KRAMDOWN_ESCAPE = re.compile(r"\\([" + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE))) + r"])")
+
+
+def kramdown_single_dollar(renderer: Any, tokens: Any, index: int, options: Any, env: Any) -> str:
+    """``$…$`` is no maths to kramdown: its backslash escapes apply before the site's MathJax
+    reads it, so ``$\\Sigma = \\\\{0, 1\\\\}$`` reaches the reader as ``\\Sigma = \\{0, 1\\}``.
+    Emphasis still never runs inside it (kramdown's ``_`` after a letter never opens)."""
+    token = tokens[index]
+    if token.markup in ("", "$"):
+        token.content = KRAMDOWN_ESCAPE.sub(r"\1", token.content)
+    return str(maths_inline(renderer, tokens, index, options, env))
 
 
 def kramdown_lone_backtick(state: Any, silent: bool) -> bool:
@@ -251,6 +265,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
         md.inline.ruler.before("escape", "kramdown_escape", kramdown_escape)
         kramdown_html_block(md)
         kramdown_backticks(md)
+        md.add_render_rule("math_inline", kramdown_single_dollar)
         if options.auto_ids:
             heading_ids(md)
     return md
