@@ -353,3 +353,19 @@ def test_single_dollar_maths_gets_kramdowns_backslash_escapes(tmp_path: Path) ->
           "alphabet $\\Sigma = \\\\{0, 1\\\\}$ and $$a \\\\ b$$\n")
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "$\\Sigma = \\{0, 1\\}$" in html and "$$a \\\\ b$$" in html
+
+
+def test_tables_as_kramdown_reads_them(tmp_path: Path) -> None:
+    # jekyll-hux, jekyll-text and jekyll-yat: jekyll 4.3 makes tables of "BU | 2008\n-- | ---\n
+    # 天猫 | x<br>y|", of |---+---| bodies with an |===| footer, and of "| Line one" alone;
+    # a Pandoc rule line after text stays text (<p>Name Size\n——- —–\nx y</p>), as does $$…|…$$
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "BU | 2008\n-- | ---\n天猫 | x<br>y|\n\n|---+---|\n| A | B |\n|---|:-:|\n| 1 | **s** |\n"
+          "|===+===|\n| F | |\n\n| Line one\n\nName Size\n------- -----\nx y\n\n$$ |a| $$\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<th>BU</th>\n<th>2008</th>" in html and "<td>x<br/>y</td>" in html
+    assert '<th style="text-align:center">B</th>' in html and "<strong>s</strong></td>" in html
+    assert "<tfoot>\n<tr>\n<td>F</td>" in html and "<td>Line one</td>" in html
+    assert "<hr" not in html and "Name Size\n" in html
+    assert "$$ |a| $$" in html

@@ -23,6 +23,7 @@ from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 
 from syndicate.markup.context import MarkdownOptions
+from syndicate.markup.kramdown_tables import kramdown_tables_plugin
 from syndicate.markup.maths import inline as maths_inline
 from syndicate.markup.maths import maths_plugin
 
@@ -265,6 +266,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
         md.inline.ruler.before("escape", "kramdown_escape", kramdown_escape)
         kramdown_html_block(md)
         kramdown_backticks(md)
+        kramdown_tables_plugin(md)
         md.add_render_rule("math_inline", kramdown_single_dollar)
         if options.auto_ids:
             heading_ids(md)
