@@ -75,7 +75,7 @@ def apply_filter(value: str, name: str, ctx: MarkupContext) -> str | None:
     if name == "markdownify":
         from syndicate.markup.engines import parser
 
-        return parser(ctx.markdown).render(value)
+        return str(parser(ctx.markdown).render(value))
     return None
 
 
