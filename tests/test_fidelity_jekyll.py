@@ -369,3 +369,17 @@ def test_tables_as_kramdown_reads_them(tmp_path: Path) -> None:
     assert "<tfoot>\n<tr>\n<td>F</td>" in html and "<td>Line one</td>" in html
     assert "<hr" not in html and "Name Size\n" in html
     assert "$$ |a| $$" in html
+
+
+def test_a_gist_script_and_an_embed_include_travel_as_links(tmp_path: Path) -> None:
+    # jekyll-contrast: the raw <script src="https://gist.github.com/ID.js"> and
+    # {% include embed.html url="https://www.youtube.com/embed/X" %} (its template wraps an
+    # iframe) were dropped; the generator path sends both as links
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '<script src="https://gist.github.com/fb5e.js"> </script>\n\n'
+          '{% include embed.html url="https://www.youtube.com/embed/_C0A5zX-iqM" %}\n')
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert '<a href="https://gist.github.com/fb5e">' in post.html
+    assert '<a href="https://www.youtube.com/embed/_C0A5zX-iqM">' in post.html
+    assert "<script" not in post.html and not post.notices
