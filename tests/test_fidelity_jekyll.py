@@ -383,3 +383,15 @@ def test_a_gist_script_and_an_embed_include_travel_as_links(tmp_path: Path) -> N
     assert '<a href="https://gist.github.com/fb5e">' in post.html
     assert '<a href="https://www.youtube.com/embed/_C0A5zX-iqM">' in post.html
     assert "<script" not in post.html and not post.notices
+
+
+def test_liquid_assign_arithmetic_and_capitalize(tmp_path: Path) -> None:
+    # jekyll-yat's another-test-markdown: jekyll 4.3 writes "Here is a liquid filter." and
+    # "100 / 3 = 33"
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '{{ "here is a liquid filter." | capitalize }}\n\n'
+          "{% assign x = 100 %} {% assign x = x | divided_by: 3 %}\n100 / 3 = {{ x }}\n")
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert "Here is a liquid filter." in post.html and "100 / 3 = 33" in post.html
+    assert not post.notices

@@ -12,7 +12,7 @@ naming the line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
@@ -38,6 +38,11 @@ MARKDOWN_INCLUDE = (".md", ".markdown", ".mkd", ".mkdn")
 """A site's own include written in Markdown is text of the post (Jekyll renders it in
 place), not a theme template: it is expanded, its Liquid run."""
 MAX_DEPTH = 5
+NUMBER = re.compile(r"-?\d+")
+ARITHMETIC: dict[str, Callable[[int, int], int | None]] = {
+    "plus": lambda a, b: a + b, "minus": lambda a, b: a - b, "times": lambda a, b: a * b,
+    "divided_by": lambda a, b: a // b if b else None, "modulo": lambda a, b: a % b if b else None}
+"""Liquid's integer arithmetic filters (``{% assign x = 100 | divided_by: 3 %}`` is 33)."""
 
 
 def lookup(expression: str, ctx: MarkupContext, local: Mapping[str, str] | None = None) -> Any:
@@ -48,6 +53,8 @@ def lookup(expression: str, ctx: MarkupContext, local: Mapping[str, str] | None 
         return literal.group(2)
     if local and expression in local:
         return local[expression]
+    if NUMBER.fullmatch(expression):
+        return expression
     scope, _, name = expression.partition(".")
     variables: Mapping[str, Any] = {"site": ctx.site_vars, "page": ctx.page_vars}.get(scope, {})
     if not name:
@@ -72,6 +79,8 @@ def apply_filter(value: str, name: str, ctx: MarkupContext) -> str | None:
         return value.strip() if name == "strip" else value
     if name in ("downcase", "upcase"):
         return value.lower() if name == "downcase" else value.upper()
+    if name == "capitalize":  # Ruby's String#capitalize: the rest in lower case
+        return value[:1].upper() + value[1:].lower()
     if name == "markdownify":
         from syndicate.markup.engines import parser
 
@@ -87,7 +96,16 @@ def render_output(expression: str, ctx: MarkupContext,
         return None
     text = str(value)
     for item in filters:
-        name = item.split(":")[0].strip()
+        name, _, argument = (part.strip() for part in item.partition(":"))
+        if name in ARITHMETIC:
+            operand = lookup(argument, ctx, local)
+            if not (NUMBER.fullmatch(text) and operand is not None and NUMBER.fullmatch(str(operand))):
+                return None
+            value = ARITHMETIC[name](int(text), int(str(operand)))
+            if value is None:
+                return None
+            text = str(value)
+            continue
         result = apply_filter(text, name, ctx)
         if result is None:
             return None
@@ -155,6 +173,12 @@ def process_segment(text: str, offset: int, ctx: MarkupContext, sink: NoticeSink
 
     def tag(match: re.Match[str]) -> str:
         name = match.group("tag")
+        if name == "assign":
+            variable, equals, expression = match.group("args").partition("=")
+            value = render_output(expression.strip(), ctx, local) if equals else None
+            if value is not None and variable.strip().isidentifier():
+                local[variable.strip()] = value
+                return ""
         if name in ("include", "include_relative") and depth < MAX_DEPTH:
             included = markdown_include(match.group("args"), ctx)
             if included is not None:
