@@ -395,3 +395,14 @@ def test_liquid_assign_arithmetic_and_capitalize(tmp_path: Path) -> None:
     post = read(tmp_path)["2019-01-01-a.md"]
     assert "Here is a liquid filter." in post.html and "100 / 3 = 33" in post.html
     assert not post.notices
+
+
+def test_no_emphasis_inside_emphasis_of_the_same_kind(tmp_path: Path) -> None:
+    # jekyll-text's emphasis post: jekyll 4.3 writes <em>does _not_ work</em>,
+    # <strong>does __not__ work</strong> and <strong>is <em>emphasized</em> as well</strong>
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "This *does _not_ work*. This **does __not__ work**. This **is _emphasized_ as well**.\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<em>does _not_ work</em>" in html and "<strong>does __not__ work</strong>" in html
+    assert "<strong>is <em>emphasized</em> as well</strong>" in html

@@ -87,6 +87,30 @@ def kramdown_escape(state: Any, silent: bool) -> bool:
     return True
 
 
+def no_nested_emphasis(md: MarkdownIt) -> None:
+    """kramdown never opens emphasis inside emphasis of the same kind: in
+    ``*does _not_ work*`` the inner ``_not_`` stays as typed (and ``__x__`` inside bold)."""
+
+    def core(state: Any) -> None:
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            opened: dict[str, list[bool]] = {"em": [], "strong": []}
+            for token in block.children:
+                kind, _, edge = token.type.rpartition("_")
+                if kind not in opened or edge not in ("open", "close"):
+                    continue
+                if edge == "open":
+                    inner = bool(opened[kind])
+                    opened[kind].append(inner)
+                else:
+                    inner = opened[kind].pop() if opened[kind] else False
+                if inner:
+                    token.type, token.tag, token.nesting, token.content = "text", "", 0, token.markup
+
+    md.core.ruler.after("inline", "kramdown_no_nested_emphasis", core)
+
+
 KRAMDOWN_ESCAPE = re.compile(r"\\([" + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE))) + r"])")
 
 
@@ -267,6 +291,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
         kramdown_html_block(md)
         kramdown_backticks(md)
         kramdown_tables_plugin(md)
+        no_nested_emphasis(md)
         md.add_render_rule("math_inline", kramdown_single_dollar)
         if options.auto_ids:
             heading_ids(md)
