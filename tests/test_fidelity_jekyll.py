@@ -406,3 +406,15 @@ def test_no_emphasis_inside_emphasis_of_the_same_kind(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "<em>does _not_ work</em>" in html and "<strong>does __not__ work</strong>" in html
     assert "<strong>is <em>emphasized</em> as well</strong>" in html
+
+
+def test_no_empty_heading_and_no_unclosed_fence_on_kramdown(tmp_path: Path) -> None:
+    # jekyll-hux's Software Foundations notes: jekyll 4.3 writes <p>###</p> for "###" alone,
+    # and a ```coq fence closed by only `` is text (CommonMark made the rest of the post code)
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n###\n\n## D\n\n"
+          "```coq\nInductive tm\n``\n\nas a *list*\n\n- item\n\n    ```py\n    x = 1\n    ```\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<p>###</p>" in html and "<h3" not in html
+    assert "Inductive tm" in html and "<p>as a <em>list</em></p>" in html
+    assert '<code class="language-py">x = 1' in html

@@ -35,7 +35,8 @@ def closing(text: str, name: str, start: int) -> int:
     return -1
 
 
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)", re.M | re.S)
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[`~]*[ \t]*$", re.M | re.S)
+"""A closed fenced code block (kramdown reads an unclosed fence as text)."""
 
 
 def fenced_code(text: str) -> list[tuple[int, int]]:

@@ -111,6 +111,40 @@ def no_nested_emphasis(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "kramdown_no_nested_emphasis", core)
 
 
+EMPTY_HEADING = re.compile(r" {0,3}#{1,6}[ \t]*$")
+
+
+def kramdown_blocks(md: MarkdownIt) -> None:
+    """Two blocks kramdown does not make where CommonMark does: a heading with no text
+    (``###`` alone is a paragraph of three hashes) and a fenced code block that is never
+    closed (kramdown reads its lines as text; CommonMark made the rest of the post code)."""
+    rules = md.block.ruler.__rules__
+    heading = rules[md.block.ruler.__find__("heading")]
+    fence = rules[md.block.ruler.__find__("fence")]
+    heading_fn, fence_fn = heading.fn, fence.fn
+
+    def line(state: Any, number: int) -> str:
+        """The line's text after its indentation (a list item's fence is indented)."""
+        return str(state.src[state.bMarks[number] + state.tShift[number]:state.eMarks[number]])
+
+    def no_empty_heading(state: Any, start: int, end: int, silent: bool) -> bool:
+        if EMPTY_HEADING.match(line(state, start)):
+            return False
+        return bool(heading_fn(state, start, end, silent))
+
+    def closed_fence(state: Any, start: int, end: int, silent: bool) -> bool:
+        opening = re.match(r" {0,3}(`{3,}|~{3,})", line(state, start))
+        if opening:
+            mark = opening.group(1)
+            closing = re.compile(r" {0,3}" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}[ \t]*$")
+            if not any(closing.match(line(state, n)) for n in range(start + 1, end)):
+                return False
+        return bool(fence_fn(state, start, end, silent))
+
+    md.block.ruler.at("heading", no_empty_heading, {"alt": list(heading.alt)})
+    md.block.ruler.at("fence", closed_fence, {"alt": list(fence.alt)})
+
+
 KRAMDOWN_ESCAPE = re.compile(r"\\([" + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE))) + r"])")
 
 
@@ -292,6 +326,7 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
         kramdown_backticks(md)
         kramdown_tables_plugin(md)
         no_nested_emphasis(md)
+        kramdown_blocks(md)
         md.add_render_rule("math_inline", kramdown_single_dollar)
         if options.auto_ids:
             heading_ids(md)
