@@ -137,7 +137,8 @@ def kramdown_blocks(md: MarkdownIt) -> None:
         if opening:
             mark = opening.group(1)
             closing = re.compile(r" {0,3}" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}[ \t]*$")
-            if not any(closing.match(line(state, n)) for n in range(start + 1, end)):
+            if not any(closing.match(line(state, n)) and state.sCount[n] - state.blkIndent < 4
+                       for n in range(start + 1, end)):
                 return False
         return bool(fence_fn(state, start, end, silent))
 
