@@ -418,3 +418,14 @@ def test_no_empty_heading_and_no_unclosed_fence_on_kramdown(tmp_path: Path) -> N
     assert "<p>###</p>" in html and "<h3" not in html
     assert "Inductive tm" in html and "<p>as a <em>list</em></p>" in html
     assert '<code class="language-py">x = 1' in html
+
+
+def test_a_definition_indented_by_its_first_line(tmp_path: Path) -> None:
+    # jekyll-text's definition post: jekyll 4.3 writes <dd>Another Markdown-superset
+    # converter</dd> for "Maruku\n:     Another Markdown-superset converter"
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "Maruku\n:     Another Markdown-superset converter\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<dt>Maruku</dt>" in html and "<pre>" not in html
+    assert "Another Markdown-superset converter" in html.split("<dd>")[1]

@@ -43,6 +43,9 @@ def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
     return kramdown_marks_out(body, eob=ctx.markdown.engine == "kramdown")
 
 
+DEFINITION_INDENTED = re.compile(r"^( {0,3}:)[ \t]{4,}(?=\S)")
+"""``:     text``: kramdown indents a definition by its first line, so the text is a
+paragraph; CommonMark reads four spaces more as an indented code block."""
 FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 IAL_LANGUAGE = re.compile(r"^\s*\{:[^}\n]*\.language-([\w+#-]+)[^}\n]*\}\s*$")
 
@@ -78,6 +81,8 @@ def kramdown_marks_out(body: str, *, eob: bool) -> str:
             out.append(line)
         elif eob and line.strip() == "^":
             out.append("<!-- -->")  # ends the block before it, as kramdown's mark does
+        elif eob and DEFINITION_INDENTED.match(line):
+            out.append(DEFINITION_INDENTED.sub(r"\1 ", line))  # text, not code, to kramdown
         else:
             out.append(IAL_INLINE.sub("", IAL_LINE.sub("", line)))
     return "\n".join(out)
