@@ -67,8 +67,17 @@ REASONS = {
 """Why a difference is in the baseline: the built-in renderer defect class it belongs to."""
 
 
+YOUTUBE_PLAYER = re.compile(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)(?:\?[^\s\"'<]*)?")
+"""A YouTube player's own URL: the generator's iframe becomes a link to it, where the built-in
+renderer links the same video's watch page; both open the video, so both read as the watch page."""
+
+
+def same_video(text: str) -> str:
+    return YOUTUBE_PLAYER.sub(r"https://www.youtube.com/watch?v=\1", text)
+
+
 def words(text: str) -> str:
-    return " ".join(text.translate(FOLD).split())
+    return " ".join(same_video(text).translate(FOLD).split())
 
 
 NO_LANGUAGE = "plaintext"
@@ -119,7 +128,7 @@ def features(html: str) -> Features:
             line.rstrip() for line in pre.get_text().strip("\n").splitlines() if line.strip()))
     maths = [words(next(g for g in m.groups() if g is not None)) for m in MATHS.finditer(
         soup.get_text())]
-    links = [unquote(str(a["href"])) for a in soup.find_all("a", href=True)
+    links = [same_video(unquote(str(a["href"]))) for a in soup.find_all("a", href=True)
              if not str(a["href"]).partition("#")[2].startswith(("fn", "fnref"))
              and not str(a["href"]).startswith("#")]
     headings = [f"h{h.name[1]} {words(h.get_text(' '))}" for h in soup.find_all(re.compile(r"^h[1-6]$"))]

@@ -84,3 +84,14 @@ def test_a_percent_encoded_link_is_the_same_link() -> None:
     assert raw.values["links"] == fidelity.features(
         '<a href="https://x.org/a#sign-%E5%8E%9F%E7%A0%81">a</a>').values["links"]
     assert raw.values["links"] != fidelity.features('<a href="https://x.org/a#sign-反码">a</a>').values["links"]
+
+
+def test_a_youtube_player_and_its_watch_page_are_the_same_video_but_not_another() -> None:
+    player = fidelity.features('<p><a href="https://www.youtube.com/embed/abc?rel=0">'
+                               "https://www.youtube.com/embed/abc?rel=0</a></p>")
+    watch = fidelity.features('<p><a href="https://www.youtube.com/watch?v=abc">'
+                              "https://www.youtube.com/watch?v=abc</a></p>")
+    other = fidelity.features('<p><a href="https://www.youtube.com/watch?v=xyz">'
+                              "https://www.youtube.com/watch?v=xyz</a></p>")
+    assert player.values == watch.values
+    assert other.values["links"] != watch.values["links"] and other.values["text"] != watch.values["text"]

@@ -429,3 +429,21 @@ def test_a_definition_indented_by_its_first_line(tmp_path: Path) -> None:
     html = read(tmp_path)["2019-01-01-a.md"].html
     assert "<dt>Maruku</dt>" in html and "<pre>" not in html
     assert "Another Markdown-superset converter" in html.split("<dd>")[1]
+
+
+def test_a_site_include_wrapping_a_player_becomes_a_link_to_it(tmp_path: Path) -> None:
+    # jekyll-text's _includes/extensions/*.html wrap an <iframe>; the generator path sends
+    # each player as a link (https://embed.ted.com/talks/ID, //codepen.io/… made https:)
+    blog(tmp_path)
+    write(tmp_path, "_includes/extensions/ted.html",
+          '<div><iframe src="https://embed.ted.com/talks/{{ include.id }}" allowfullscreen></iframe></div>\n')
+    write(tmp_path, "_includes/extensions/codepen.html",
+          '<div><iframe src="//codepen.io/{{ include.user }}/embed/{{ include.hash }}/?tab='
+          "{{ include.tab | default: 'html,result' }}\"></iframe></div>\n")
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "<div>{%- include extensions/ted.html id='a_talk' -%}</div>\n\n"
+          "{% include extensions/codepen.html user='k' hash='aQ' %}\n\n{% include extensions/ted.html %}\n")
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert '<a href="https://embed.ted.com/talks/a_talk">' in post.html
+    assert '<a href="https://codepen.io/k/embed/aQ/?tab=html,result">' in post.html
+    assert [n.line for n in post.notices] == [8]  # the talk with no id: removed, with a warning

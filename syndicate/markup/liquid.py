@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urljoin
 
+from syndicate.markup import embeds
 from syndicate.markup.context import MarkupContext, NoticeSink
 from syndicate.markup.figures import SOURCE_KEYS, builtin_embed, from_params
 
@@ -134,6 +135,32 @@ def include_params(args: str, ctx: MarkupContext) -> tuple[str, list[str], dict[
     return name, positional, named
 
 
+PLAYER_SRC = re.compile(r"""<(?:iframe|embed|video|audio|source)\b[^>]*?\bsrc=(["'])(.+?)\1""", re.I)
+INCLUDE_VALUE = re.compile(r"""\{\{-?\s*include\.([\w-]+)\s*(?:\|\s*default:\s*(["'])(.*?)\2\s*)?-?\}\}""")
+
+
+def player_from_template(template: str, named: Mapping[str, str]) -> str | None:
+    """A site's own include that wraps a player (``<iframe src="https://embed.ted.com/talks/
+    {{ include.id }}">``): the player's address, filled from the include's parameters, as
+    a link, which every platform shows; None when the template holds no player or a value
+    it needs is missing."""
+    found = PLAYER_SRC.search(template)
+    if found is None:
+        return None
+    missing = False
+
+    def value(match: re.Match[str]) -> str:
+        nonlocal missing
+        given = named.get(match.group(1)) or match.group(3)
+        missing = missing or given is None
+        return given or ""
+
+    url = INCLUDE_VALUE.sub(value, found.group(2))
+    if missing or "{{" in url or "{%" in url:
+        return None
+    return embeds.link_html("https:" + url if url.startswith("//") else url)
+
+
 def render_tag(name: str, args: str, ctx: MarkupContext) -> str | None:
     if name in ("post_url", "link"):
         target = args.strip().strip("'\"")
@@ -147,7 +174,8 @@ def render_tag(name: str, args: str, ctx: MarkupContext) -> str | None:
         if "relative_url" in template or "site.baseurl" in template:
             named = {key: ctx.baseurl + value if key in SOURCE_KEYS and value.startswith("/")
                      and not value.startswith("//") else value for key, value in named.items()}
-        return from_params(include, positional, named, markdown_caption="markdownify" in template)
+        found = from_params(include, positional, named, markdown_caption="markdownify" in template)
+        return found if found is not None else player_from_template(template, named)
     if name in EMBED_TAGS:
         words = [w.strip("'\"") for w in args.split()]
         return builtin_embed(name, words, {})
