@@ -174,8 +174,8 @@ def render_tag(name: str, args: str, ctx: MarkupContext) -> str | None:
         if "relative_url" in template or "site.baseurl" in template:
             named = {key: ctx.baseurl + value if key in SOURCE_KEYS and value.startswith("/")
                      and not value.startswith("//") else value for key, value in named.items()}
-        found = from_params(include, positional, named, markdown_caption="markdownify" in template)
-        return found if found is not None else player_from_template(template, named)
+        figure = from_params(include, positional, named, markdown_caption="markdownify" in template)
+        return figure if figure is not None else player_from_template(template, named)
     if name in EMBED_TAGS:
         words = [w.strip("'\"") for w in args.split()]
         return builtin_embed(name, words, {})
