@@ -447,3 +447,15 @@ def test_a_site_include_wrapping_a_player_becomes_a_link_to_it(tmp_path: Path) -
     assert '<a href="https://embed.ted.com/talks/a_talk">' in post.html
     assert '<a href="https://codepen.io/k/embed/aQ/?tab=html,result">' in post.html
     assert [n.line for n in post.notices] == [8]  # the talk with no id: removed, with a warning
+
+
+def test_markdown_asked_for_inside_a_raw_block_is_read(tmp_path: Path) -> None:
+    # jekyll-text's additional-styles post: jekyll 4.3 renders the image inside
+    # <div class="grid"><div class="cell" markdown="1">![Image](…)</div></div>
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '<div class="grid">\n<div class="cell" markdown="1">\n![Image](https://x.org/i.jpg)\n</div>\n'
+          "<div>*raw*</div>\n</div>\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<img alt="Image" src="https://x.org/i.jpg"/>' in html and "![Image]" not in html
+    assert "<div>*raw*</div>" in html and "markdown=" not in html

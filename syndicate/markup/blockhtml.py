@@ -44,6 +44,32 @@ def fenced_code(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in FENCE.finditer(text)]
 
 
+NESTED_OPEN = re.compile(r"<(" + "|".join(BLOCK_TAGS) + r")\b([^>]*)>", re.I)
+
+
+def marked_children(raw: str, parse_all: bool, render: Callable[[str], str]) -> str:
+    """A raw block's elements that ask for Markdown (``<div markdown="1">`` inside a plain
+    ``<div>``: kramdown reads nested HTML too) rendered; the rest left as written."""
+    out: list[str] = []
+    position = 0
+    for match in NESTED_OPEN.finditer(raw):
+        if match.start() < position:
+            continue
+        wanted = MARKDOWN_ATTR.search(match.group(2))
+        if not wanted or wanted.group(1).lower() not in ("1", "block", "span"):
+            continue
+        name = match.group(1)
+        end = closing(raw, name, match.end())
+        if end < 0:
+            continue
+        out.append(raw[position:match.start()])
+        out.append(f"<{name}{MARKDOWN_ATTR.sub('', match.group(2))}>\n"
+                   f"{markdown_in_html(raw[match.end():end], parse_all, render)}")
+        position = end
+    out.append(raw[position:])
+    return "".join(out)
+
+
 def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -> str:
     """``render(text)`` with the HTML blocks kramdown parses rendered as Markdown too."""
     if "<" not in text:
@@ -67,6 +93,8 @@ def markdown_in_html(text: str, parse_all: bool, render: Callable[[str], str]) -
         kept_attrs = MARKDOWN_ATTR.sub("", attrs)
         if parse:
             inner = markdown_in_html(inner, parse_all, render)
+        elif "markdown" in inner:
+            inner = marked_children(inner, parse_all, render)
         # not parsed: kramdown keeps the whole element raw, blank lines and all, where
         # CommonMark would end the HTML block at the first blank line and read on as Markdown
         blocks.append(f"<{name}{kept_attrs}>{chr(10) if match.group(0).endswith(chr(10)) else ''}"
