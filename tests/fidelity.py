@@ -90,7 +90,8 @@ def code_language(pre: Tag) -> str:
         if not isinstance(node, Tag):
             continue
         if node.get("data-lang"):
-            return str(node["data-lang"]).lower()
+            name = str(node["data-lang"]).lower()
+            return "" if name == NO_LANGUAGE else name
         for cls in node.get("class") or []:
             if cls.startswith("language-"):
                 name = cls.removeprefix("language-").lower()

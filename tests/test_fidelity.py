@@ -64,6 +64,8 @@ def test_rouge_plaintext_is_no_language_but_a_language_still_counts() -> None:
     plain = fidelity.features(
         '<div class="language-plaintext highlighter-rouge"><pre><code>x</code></pre></div>')
     assert plain.values["code"] == fidelity.features("<pre><code>x</code></pre>").values["code"]
+    assert plain.values["code"] == fidelity.features(
+        '<pre><code class="language-plaintext" data-lang="plaintext">x</code></pre>').values["code"]
     assert plain.values["code"] != fidelity.features(
         '<pre><code class="language-sh">x</code></pre>').values["code"]
 
