@@ -473,3 +473,13 @@ def test_a_task_list_keeps_its_ticks_as_text(tmp_path: Path) -> None:
     assert "<li>[ ] open</li>" in html and "<li>[x] done</li>" in html
     assert "x" not in to_markdown('<ul><li><input type="checkbox" checked disabled/>done</li></ul>'
                                   ).replace("done", "")
+
+
+def test_attribute_lists_in_a_list_items_paragraph_still_go(tmp_path: Path) -> None:
+    # an indented paragraph of a list item is not code: its {:…} goes, as kramdown reads it
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "1. item\n\n    ![i](https://x.org/i.png){: .wide}\n\nafter\n\n    code {: .kept}\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<img alt="i" src="https://x.org/i.png"/>' in html and ".wide" not in html
+    assert "<pre><code>code {: .kept}" in html

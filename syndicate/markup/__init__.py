@@ -46,6 +46,7 @@ def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
 DEFINITION_INDENTED = re.compile(r"^( {0,3}:)[ \t]{4,}(?=\S)")
 """``:     text``: kramdown indents a definition by its first line, so the text is a
 paragraph; CommonMark reads four spaces more as an indented code block."""
+LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
 FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 IAL_LANGUAGE = re.compile(r"^\s*\{:[^}\n]*\.language-([\w+#-]+)[^}\n]*\}\s*$")
 
@@ -57,7 +58,7 @@ def kramdown_marks_out(body: str, *, eob: bool) -> str:
     out: list[str] = []
     fence = ""
     previous_blank = True
-    in_indented = False
+    in_indented = in_list = False
     opened_at = closed_at = -1
     for line in body.split("\n"):
         opening = FENCE_LINE.match(line)
@@ -75,7 +76,9 @@ def kramdown_marks_out(body: str, *, eob: bool) -> str:
         if language and closed_at == len(out) - 1 and not out[opened_at].strip().lstrip("`~"):
             out[opened_at] = out[opened_at].rstrip() + language.group(1)  # {: .language-ruby}
         indented = line.startswith(("    ", "\t")) and bool(line.strip())
-        in_indented = indented and (previous_blank or in_indented)
+        if line.strip() and not indented:
+            in_list = bool(LIST_ITEM.match(line))  # indented lines after it are its own
+        in_indented = indented and not in_list and (previous_blank or in_indented)
         previous_blank = not line.strip()
         if in_indented:
             out.append(line)
