@@ -2,19 +2,18 @@
 by the site's own generator (Debian's Jekyll 4.3 / Hugo 0.111), compared per class.
 
     python -m tests.fidelity                   write docs/fidelity.md (figures per class)
-    python -m tests.fidelity --write-baseline  record today's differences as known ones
     python -m tests.fidelity --site NAME       compare one corpus site, print its differences
 
 Both sides are normalised the same way: absolute URLs, whitespace collapsed, typographic
 quotes and dashes folded, syntax-highlighting markup reduced to the code's text, line-number
 gutters dropped. A difference is explained when tests/fidelity_allow.toml lists it with a
-reason, or known when tests/fidelity_baseline.json does (built-in renderer defects waiting
-for their fix); anything else fails tests/test_fidelity.py.
+reason (specific to that post and class, and true); anything else fails
+tests/test_fidelity.py. There is no baseline of "known" defects: each difference is fixed or
+explained on its own.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -35,7 +34,6 @@ if TYPE_CHECKING:
 HERE = Path(__file__).parent
 CORPUS = HERE / "corpus"
 ALLOW = HERE / "fidelity_allow.toml"
-BASELINE = HERE / "fidelity_baseline.json"
 REPORT = HERE.parent / "docs" / "fidelity.md"
 CLASSES = ("posts", "text", "headings", "links", "images", "code", "maths", "footnotes", "embeds")
 FOLD = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
@@ -47,28 +45,22 @@ BLOCK_TAGS = ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td",
 EMBEDS = ("iframe", "video", "audio", "embed", "object")
 
 
-REASONS = {
-    "posts": "built-in source: a different set of posts than the generator publishes (HTML content "
-             "files skipped, _build options ignored, a post refused that the site builds) — issue 11, "
-             "'Posts not found'",
-    "text": "built-in renderer: visible text differs (theme shortcodes/includes unknown or leaked, "
-            "kramdown options, emoji) — issue 11 built-in fixes",
-    "headings": "built-in renderer: headings differ — issue 11 built-in fixes",
-    "links": "built-in renderer: link targets differ (ref/relref/post_url/link resolution) — "
-             "issue 11, 'Internal links'",
-    "images": "built-in renderer: image sources differ (bundle-relative, figure shortcodes/includes) "
-              "— issue 11, 'Images'",
-    "code": "built-in renderer: code blocks differ (highlight shortcode/tag, language) — issue 11 "
-            "built-in fixes",
-    "maths": "built-in renderer: maths source differs (Markdown run inside maths) — issue 11, 'Maths'",
-    "footnotes": "built-in renderer: footnotes differ — issue 11 built-in fixes",
-    "embeds": "built-in renderer: embeds (YouTube/Vimeo/gist/video) lost — issue 11, 'Embeds'",
-}
-"""Why a difference is in the baseline: the built-in renderer defect class it belongs to."""
+YOUTUBE_PLAYER = re.compile(r"https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)(?:\?[^\s\"'<]*)?")
+"""A YouTube player's own URL: the generator's iframe becomes a link to it, where the built-in
+renderer links the same video's watch page; both open the video, so both read as the watch page."""
+
+
+def same_video(text: str) -> str:
+    return YOUTUBE_PLAYER.sub(r"https://www.youtube.com/watch?v=\1", text)
 
 
 def words(text: str) -> str:
-    return " ".join(text.translate(FOLD).split())
+    return " ".join(same_video(text).translate(FOLD).split())
+
+
+NO_LANGUAGE = "plaintext"
+"""Rouge's name for no language: Jekyll 4 gives every unlabelled code block and code span
+``language-plaintext``, where the built-in renderer writes no class; both mean plain text."""
 
 
 def code_language(pre: Tag) -> str:
@@ -78,10 +70,12 @@ def code_language(pre: Tag) -> str:
         if not isinstance(node, Tag):
             continue
         if node.get("data-lang"):
-            return str(node["data-lang"]).lower()
+            name = str(node["data-lang"]).lower()
+            return "" if name == NO_LANGUAGE else name
         for cls in node.get("class") or []:
             if cls.startswith("language-"):
-                return cls.removeprefix("language-").lower()
+                name = cls.removeprefix("language-").lower()
+                return "" if name == NO_LANGUAGE else name
         if node.name in ("figure", "div") and node.parent is None:
             break
     return ""
@@ -100,8 +94,9 @@ class Features:
 
 def features(html: str) -> Features:
     soup = BeautifulSoup(html, "html.parser")
-    footnote_box = soup.find(class_=re.compile(r"^footnotes?$")) or soup.find(
-        attrs={"role": "doc-endnotes"})
+    # the notes' box, not kramdown's note marks (``<a class="footnote">``) that come first
+    footnote_box = soup.find(attrs={"role": "doc-endnotes"}) or soup.find(
+        ["div", "section", "ol", "aside"], class_=re.compile(r"^footnotes?$"))
     notes = [words(li.get_text(" ")) for li in footnote_box.find_all("li")] if isinstance(
         footnote_box, Tag) else []
     if isinstance(footnote_box, Tag):
@@ -120,7 +115,7 @@ def features(html: str) -> Features:
         soup.get_text())]
     # Percent-encoded or not, a URL is the same address: Goldmark encodes a link it parses
     # (the built-in renderer's ref), not one a shortcode prints after it (the generator's).
-    links = [unquote(str(a["href"])) for a in soup.find_all("a", href=True)
+    links = [same_video(unquote(str(a["href"]))) for a in soup.find_all("a", href=True)
              if not str(a["href"]).partition("#")[2].startswith(("fn", "fnref"))
              and not str(a["href"]).startswith("#")]
     headings = [f"h{h.name[1]} {words(h.get_text(' '))}" for h in soup.find_all(re.compile(r"^h[1-6]$"))]
@@ -132,7 +127,10 @@ def features(html: str) -> Features:
             sup.decompose()
     for block in soup.find_all(BLOCK_TAGS):
         block.append("\n")
-    text = words(soup.get_text())
+    # maths as its source only: kramdown writes $$…$$ back as \(…\) or \[…\], the built-in
+    # renderer as typed; the source itself is compared in "maths"
+    text = MATHS.sub(lambda m: "⟨" + words(next(g for g in m.groups() if g is not None)) + "⟩",
+                     words(soup.get_text()))
     return Features({
         "text": [text],
         "headings": headings,
@@ -268,10 +266,6 @@ def allowed() -> dict[str, str]:
     return {str(item["key"]): str(item["reason"]) for item in data.get("explained", [])}
 
 
-def baseline() -> dict[str, str]:
-    return json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.is_file() else {}
-
-
 def reason_for(diff: Difference, rules: dict[str, str]) -> str | None:
     for key in (diff.key, f"{diff.site}/{diff.post}#*", f"{diff.site}/*#{diff.cls}"):
         if key in rules:
@@ -280,10 +274,10 @@ def reason_for(diff: Difference, rules: dict[str, str]) -> str | None:
 
 
 def unexplained(results: tuple[SiteResult, ...]) -> Iterator[Difference]:
-    rules, known = allowed(), baseline()
+    rules = allowed()
     for result in results:
         for diff in result.differences:
-            if reason_for(diff, rules) is None and diff.key not in known:
+            if reason_for(diff, rules) is None:
                 yield diff
 
 
@@ -299,7 +293,7 @@ def versions() -> str:
 
 
 def report(results: tuple[SiteResult, ...]) -> str:
-    rules, known = allowed(), baseline()
+    rules = allowed()
     total = sum(r.compared for r in results)
     lines = ["# Fidelity: the built-in renderer against the generators", "",
              "Generated by `python -m tests.fidelity` (do not edit). Every post of the test corpus",
@@ -308,16 +302,15 @@ def report(results: tuple[SiteResult, ...]) -> str:
              "then compared per class after normalisation (`tests/fidelity.py`).", "",
              f"Generators: {versions()}. Posts compared: {total}.", "",
              "## Figures per class", "",
-             "| class | posts equal | differ | explained | known (baseline) | unexplained |",
-             "|---|---|---|---|---|---|"]
+             "| class | posts equal | differ | explained | unexplained |",
+             "|---|---|---|---|---|"]
     for cls in CLASSES:
         diffs = [d for r in results for d in r.differences if d.cls == cls]
         whole = sum(r.posts for r in results) if cls == "posts" else total
         explained = [d for d in diffs if reason_for(d, rules) is not None]
-        base = [d for d in diffs if reason_for(d, rules) is None and d.key in known]
         equal = sum(r.equal[cls] for r in results)
-        lines.append(f"| {cls} | {equal}/{whole} | {len(diffs)} | {len(explained)} | {len(base)} | "
-                     f"{len(diffs) - len(explained) - len(base)} |")
+        lines.append(f"| {cls} | {equal}/{whole} | {len(diffs)} | {len(explained)} | "
+                     f"{len(diffs) - len(explained)} |")
     lines += ["", "## Per site", "", "| site | generator | posts | compared | differing posts | errors |",
               "|---|---|---|---|---|---|"]
     for r in results:
@@ -329,19 +322,17 @@ def report(results: tuple[SiteResult, ...]) -> str:
             why = reason_for(d, rules)
             if why:
                 lines.append(f"- `{d.key}`: {why}")
-    lines += ["", "## Differences (known and unexplained), with both excerpts", ""]
+    lines += ["", "## Unexplained differences, with both excerpts", ""]
     for r in results:
         for d in r.differences:
-            if reason_for(d, rules):
-                continue
-            tag = "known" if d.key in known else "UNEXPLAINED"
-            lines.append(f"- **{tag}** `{d.key}`  \n  builtin: `{clip(d.builtin)}`  \n"
-                         f"  generator: `{clip(d.generator)}`")
+            if not reason_for(d, rules):
+                lines.append(f"- **UNEXPLAINED** `{d.key}`  \n  builtin: `{clip(d.builtin)}`  \n"
+                             f"  generator: `{clip(d.generator)}`")
     seen = {d.key for r in results for d in r.differences}
-    stale = sorted(set(known) - seen)
+    stale = sorted(key for key in rules if "*" not in key and key not in seen)
     if stale:
-        lines += ["", "## Baseline entries no longer seen (fixed: remove them with --write-baseline)", "",
-                  *[f"- `{key}`" for key in stale]]
+        lines += ["", "## Explanations no longer needed (the difference is gone: remove them from "
+                  "tests/fidelity_allow.toml)", "", *[f"- `{key}`" for key in stale]]
     errors = [e for r in results for e in r.errors]
     if errors:
         lines += ["", "## Errors", "", *[f"- {clip(e, 300)}" for e in errors]]
@@ -353,33 +344,29 @@ def clip(text: str, size: int = 140) -> str:
     return text if len(text) <= size else text[:size] + "…"
 
 
-def site_differences(name: str) -> str:
-    """One site's figures and differences (explained ones marked), for iterating on a fix
-    without the whole corpus; writes nothing."""
-    result = compare_site(CORPUS / name)
-    rules, known = allowed(), baseline()
-    lines = [f"{name}: {result.compared}/{result.posts} compared, "
-             + ", ".join(f"{c} {result.equal[c]}" for c in CLASSES) + " equal"]
-    for d in result.differences:
-        tag = "explained" if reason_for(d, rules) else "known" if d.key in known else "UNEXPLAINED"
-        lines.append(f"{tag} {d.key}\n  builtin:   {clip(d.builtin, 300)}\n"
-                     f"  generator: {clip(d.generator, 300)}")
-    return "\n".join(lines + result.errors) + "\n"
-
-
 def main(argv: list[str]) -> int:
-    if "--site" in argv:
-        sys.stdout.write(site_differences(argv[argv.index("--site") + 1]))
-        return 0
+    names = [argv[i + 1] for i, arg in enumerate(argv[:-1]) if arg == "--site"]
+    if names:
+        return print_sites(names)
     results = compare_corpus()
-    if "--write-baseline" in argv:
-        rules = allowed()
-        known = {d.key: REASONS[d.cls] for r in results for d in r.differences
-                 if reason_for(d, rules) is None}
-        BASELINE.write_text(json.dumps(known, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
     REPORT.write_text(report(results), encoding="utf-8")
     sys.stdout.write(report(results).split("## Per site")[0])
+    return 0
+
+
+def print_sites(names: list[str]) -> int:
+    """While working on one site: its differences, each tagged, without touching the report."""
+    rules = allowed()
+    for name in names:
+        r = compare_site(CORPUS / name)
+        sys.stdout.write(f"{r.name}: {r.compared} compared, {len(r.differences)} differences, "
+                         f"equal {r.equal}\n")
+        for d in r.differences:
+            tag = "explained" if reason_for(d, rules) else "UNEXPLAINED"
+            sys.stdout.write(f"{tag} {d.key}\n  builtin:   {clip(d.builtin, 300)}\n"
+                             f"  generator: {clip(d.generator, 300)}\n")
+        for error in r.errors:
+            sys.stdout.write(f"error: {error}\n")
     return 0
 
 

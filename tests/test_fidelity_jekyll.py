@@ -278,3 +278,217 @@ def test_a_post_without_a_title_is_refused_naming_the_title_jekyll_shows(tmp_pat
     untitled = str(by_path["_posts/2016-08-12-my-example-post.md"])
     assert "'My Example Post'" in untitled and "add 'title: My Example Post'" in untitled
     assert "_posts/2016-08-13-empty.md" in by_path
+
+
+def test_a_markdown_include_captured_and_markdownified_is_the_post(tmp_path: Path) -> None:
+    # jekyll-hux's bilingual post: jekyll 4.3 writes <div class="zh post-container">
+    # <h2 id="标题">标题</h2>\n<p>正文 <a href="https://x.org/z">链接</a></p></div>
+    blog(tmp_path)
+    write(tmp_path, "_includes/posts/a/zh.md", "## 标题\n\n正文 [链接](https://x.org/z)\n")
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '<div class="zh post-container">\n'
+          "    {% capture about_zh %}{% include posts/a/zh.md %}{% endcapture %}\n"
+          "    {{ about_zh | markdownify }}\n</div>\n")
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert "<h2" in post.html and "标题</h2>" in post.html
+    assert '正文 <a href="https://x.org/z">链接</a>' in post.html
+    assert "about_zh" not in post.html and not post.notices
+
+
+def test_html_written_in_a_fenced_code_block_stays_code(tmp_path: Path) -> None:
+    # jekyll-hux's React post: jekyll 4.3 writes <pre><code>&lt;ul&gt;\n  &lt;li&gt;{{hero.name}}…
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n{% raw %}\n```hbs\n<ul>\n"
+          "  <li>{{hero.name}}</li>\n</ul>\n```\n{% endraw %}\n\nafter\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<code class="language-hbs">&lt;ul&gt;\n  &lt;li&gt;{{hero.name}}&lt;/li&gt;\n&lt;/ul&gt;' in html
+
+
+def test_emphasis_opens_and_closes_by_kramdown_rules(tmp_path: Path) -> None:
+    # jekyll-hux: jekyll 4.3 writes 。<strong>很不幸。</strong>Angular, Google<strong>「让」</strong>而,
+    # and keeps 参数化_的：也即_项 with its underscores (an _ after a letter never opens)
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "区别。**很不幸。**Angular 2 和 Google**「让」**而准备\n\n参数化_的：也即_项 and *x* a * b\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "区别。<strong>很不幸。</strong>Angular 2 和 Google<strong>「让」</strong>而准备" in html
+    assert "参数化_的：也即_项 and <em>x</em> a * b" in html
+
+
+def test_kramdown_marks_act_outside_code_and_stay_inside_it(tmp_path: Path) -> None:
+    # jekyll-text's images and code-blocks posts: jekyll 4.3 keeps ![i](p){:width="64px"} in an
+    # indented code block as written, ends a code block at a line of ^, and gives
+    # ~~~ … ~~~ followed by {: .language-ruby} the class language-ruby
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "![i](https://x.org/i.png){:width=\"64px\"}\n\n    ![i](p){:width=\"64px\"}\n\n"
+          "    first code\n\n^\n    second code\n\n~~~\ndef what?\n~~~\n{: .language-ruby}\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<img alt="i" src="https://x.org/i.png"/>' in html
+    assert '![i](p){:width="64px"}\n\nfirst code\n</code></pre>' in html
+    assert "<pre><code>second code\n</code></pre>" in html and "^" not in html
+    assert '<code class="language-ruby">def what?' in html and "{:" not in html.split("first code")[1]
+
+
+def test_html_lines_as_kramdown_reads_them(tmp_path: Path) -> None:
+    # jekyll-hux: jekyll 4.3 reads "<br>\n**惊讶。**" as one paragraph (<br> is a span element:
+    # <p><br />\n<strong>惊讶。</strong></p>), and keeps "<p>a\n\n    <ul>\n        <li>b</li>\n
+    # </ul>\n</p>" as HTML where CommonMark made the indented lines a code block
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n<br>\n**惊讶。**\n\n"
+          "<p>a\n\n    <ul>\n        <li>b</li>\n    </ul>\n</p>\n\nafter\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<strong>惊讶。</strong>" in html
+    assert "<pre>" not in html and "<li>b</li>" in html and "<p>after</p>" in html
+
+
+def test_code_spans_as_kramdown_reads_them(tmp_path: Path) -> None:
+    # jekyll-hux's Software Foundations notes: jekyll 4.3 writes
+    # 先 ` fold_constants<code> 再 </code>optimize (a lone ` between spaces is text, a
+    # one-backtick span keeps its spaces) and no need for <code>value</code>`
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "先 ` fold_constants` 再 `optimize\n\nno need for `value``\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "先 ` fold_constants<code> 再 </code>optimize" in html
+    assert "no need for <code>value</code>`" in html
+
+
+def test_single_dollar_maths_gets_kramdowns_backslash_escapes(tmp_path: Path) -> None:
+    # jekyll-hux's uncomputable-functions post: $\Sigma = \\{0, 1\\}$ is no maths to kramdown;
+    # jekyll 4.3 writes $\Sigma = \{0, 1\}$, which the site's MathJax shows as a set
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "alphabet $\\Sigma = \\\\{0, 1\\\\}$ and $$a \\\\ b$$\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "$\\Sigma = \\{0, 1\\}$" in html and "$$a \\\\ b$$" in html
+
+
+def test_tables_as_kramdown_reads_them(tmp_path: Path) -> None:
+    # jekyll-hux, jekyll-text and jekyll-yat: jekyll 4.3 makes tables of "BU | 2008\n-- | ---\n
+    # 天猫 | x<br>y|", of |---+---| bodies with an |===| footer, and of "| Line one" alone;
+    # a Pandoc rule line after text stays text (<p>Name Size\n——- —–\nx y</p>), as does $$…|…$$
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "BU | 2008\n-- | ---\n天猫 | x<br>y|\n\n|---+---|\n| A | B |\n|---|:-:|\n| 1 | **s** |\n"
+          "|===+===|\n| F | |\n\n| Line one\n\nName Size\n------- -----\nx y\n\n$$ |a| $$\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<th>BU</th>\n<th>2008</th>" in html and "<td>x<br/>y</td>" in html
+    assert '<th style="text-align:center">B</th>' in html and "<strong>s</strong></td>" in html
+    assert "<tfoot>\n<tr>\n<td>F</td>" in html and "<td>Line one</td>" in html
+    assert "<hr" not in html and "Name Size\n" in html
+    assert "$$ |a| $$" in html
+
+
+def test_a_gist_script_and_an_embed_include_travel_as_links(tmp_path: Path) -> None:
+    # jekyll-contrast: the raw <script src="https://gist.github.com/ID.js"> and
+    # {% include embed.html url="https://www.youtube.com/embed/X" %} (its template wraps an
+    # iframe) were dropped; the generator path sends both as links
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '<script src="https://gist.github.com/fb5e.js"> </script>\n\n'
+          '{% include embed.html url="https://www.youtube.com/embed/_C0A5zX-iqM" %}\n')
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert '<a href="https://gist.github.com/fb5e">' in post.html
+    assert '<a href="https://www.youtube.com/embed/_C0A5zX-iqM">' in post.html
+    assert "<script" not in post.html and not post.notices
+
+
+def test_liquid_assign_arithmetic_and_capitalize(tmp_path: Path) -> None:
+    # jekyll-yat's another-test-markdown: jekyll 4.3 writes "Here is a liquid filter." and
+    # "100 / 3 = 33"
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '{{ "here is a liquid filter." | capitalize }}\n\n'
+          "{% assign x = 100 %} {% assign x = x | divided_by: 3 %}\n100 / 3 = {{ x }}\n")
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert "Here is a liquid filter." in post.html and "100 / 3 = 33" in post.html
+    assert not post.notices
+
+
+def test_no_emphasis_inside_emphasis_of_the_same_kind(tmp_path: Path) -> None:
+    # jekyll-text's emphasis post: jekyll 4.3 writes <em>does _not_ work</em>,
+    # <strong>does __not__ work</strong> and <strong>is <em>emphasized</em> as well</strong>
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "This *does _not_ work*. This **does __not__ work**. This **is _emphasized_ as well**.\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<em>does _not_ work</em>" in html and "<strong>does __not__ work</strong>" in html
+    assert "<strong>is <em>emphasized</em> as well</strong>" in html
+
+
+def test_no_empty_heading_and_no_unclosed_fence_on_kramdown(tmp_path: Path) -> None:
+    # jekyll-hux's Software Foundations notes: jekyll 4.3 writes <p>###</p> for "###" alone,
+    # and a ```coq fence closed by only `` is text (CommonMark made the rest of the post code)
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n###\n\n## D\n\n"
+          "```coq\nInductive tm\n``\n\nas a *list*\n\n- item\n\n    ```py\n    x = 1\n    ```\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<p>###</p>" in html and "<h3" not in html
+    assert "Inductive tm" in html and "<p>as a <em>list</em></p>" in html
+    assert '<code class="language-py">x = 1' in html
+
+
+def test_a_definition_indented_by_its_first_line(tmp_path: Path) -> None:
+    # jekyll-text's definition post: jekyll 4.3 writes <dd>Another Markdown-superset
+    # converter</dd> for "Maruku\n:     Another Markdown-superset converter"
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "Maruku\n:     Another Markdown-superset converter\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<dt>Maruku</dt>" in html and "<pre>" not in html
+    assert "Another Markdown-superset converter" in html.split("<dd>")[1]
+
+
+def test_a_site_include_wrapping_a_player_becomes_a_link_to_it(tmp_path: Path) -> None:
+    # jekyll-text's _includes/extensions/*.html wrap an <iframe>; the generator path sends
+    # each player as a link (https://embed.ted.com/talks/ID, //codepen.io/… made https:)
+    blog(tmp_path)
+    write(tmp_path, "_includes/extensions/ted.html",
+          '<div><iframe src="https://embed.ted.com/talks/{{ include.id }}" allowfullscreen></iframe></div>\n')
+    write(tmp_path, "_includes/extensions/codepen.html",
+          '<div><iframe src="//codepen.io/{{ include.user }}/embed/{{ include.hash }}/?tab='
+          "{{ include.tab | default: 'html,result' }}\"></iframe></div>\n")
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "<div>{%- include extensions/ted.html id='a_talk' -%}</div>\n\n"
+          "{% include extensions/codepen.html user='k' hash='aQ' %}\n\n{% include extensions/ted.html %}\n")
+    post = read(tmp_path)["2019-01-01-a.md"]
+    assert '<a href="https://embed.ted.com/talks/a_talk">' in post.html
+    assert '<a href="https://codepen.io/k/embed/aQ/?tab=html,result">' in post.html
+    assert [n.line for n in post.notices] == [8]  # the talk with no id: removed, with a warning
+
+
+def test_markdown_asked_for_inside_a_raw_block_is_read(tmp_path: Path) -> None:
+    # jekyll-text's additional-styles post: jekyll 4.3 renders the image inside
+    # <div class="grid"><div class="cell" markdown="1">![Image](…)</div></div>
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          '<div class="grid">\n<div class="cell" markdown="1">\n![Image](https://x.org/i.jpg)\n</div>\n'
+          "<div>*raw*</div>\n</div>\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<img alt="Image" src="https://x.org/i.jpg"/>' in html and "![Image]" not in html
+    assert "<div>*raw*</div>" in html and "markdown=" not in html
+
+
+def test_a_task_list_keeps_its_ticks_as_text(tmp_path: Path) -> None:
+    # jekyll 4.3 (kramdown GFM) writes <input type="checkbox" checked disabled/>first: no
+    # platform keeps a form input (the Markdown dialect below drops it, and the tick with it),
+    # so the built-in renderer keeps "[x]" and "[ ]" as the text a reader sees
+    from syndicate.dialects.markdown import to_markdown
+
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n- [ ] open\n- [x] done\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert "<li>[ ] open</li>" in html and "<li>[x] done</li>" in html
+    assert "x" not in to_markdown('<ul><li><input type="checkbox" checked disabled/>done</li></ul>'
+                                  ).replace("done", "")
+
+
+def test_attribute_lists_in_a_list_items_paragraph_still_go(tmp_path: Path) -> None:
+    # an indented paragraph of a list item is not code: its {:…} goes, as kramdown reads it
+    blog(tmp_path)
+    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
+          "1. item\n\n    ![i](https://x.org/i.png){: .wide}\n\nafter\n\n    code {: .kept}\n")
+    html = read(tmp_path)["2019-01-01-a.md"].html
+    assert '<img alt="i" src="https://x.org/i.png"/>' in html and ".wide" not in html
+    assert "<pre><code>code {: .kept}" in html

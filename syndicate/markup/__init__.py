@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from syndicate.markup.blockhtml import markdown_in_html
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
+from syndicate.markup.embeds import gist_scripts_to_links
 from syndicate.markup.engines import parser
 from syndicate.markup.liquid import run_liquid
 from syndicate.markup.rawhtml import note_omitted_html
@@ -42,8 +43,55 @@ def preprocess(body: str, ctx: MarkupContext, sink: NoticeSink) -> str:
         body = run_liquid(body, ctx, sink)
     if ctx.source_format == "html":
         return body
-    body = IAL_LINE.sub("", body)
-    return IAL_INLINE.sub("", body)
+    return kramdown_marks_out(body, eob=ctx.markdown.engine == "kramdown")
+
+
+DEFINITION_INDENTED = re.compile(r"^( {0,3}:)[ \t]{4,}(?=\S)")
+"""``:     text``: kramdown indents a definition by its first line, so the text is a
+paragraph; CommonMark reads four spaces more as an indented code block."""
+LIST_ITEM = re.compile(r" {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+IAL_LANGUAGE = re.compile(r"^\s*\{:[^}\n]*\.language-([\w+#-]+)[^}\n]*\}\s*$")
+
+
+def kramdown_marks_out(body: str, *, eob: bool) -> str:
+    """kramdown's attribute lists (``{:width="64px"}``) and, on kramdown sites, its
+    end-of-block marks (a line of ``^``) removed, but never inside code: a post that shows
+    ``![x](y){:width="64px"}`` in a code block shows it as written."""
+    out: list[str] = []
+    fence = ""
+    previous_blank = True
+    in_indented = in_list = False
+    opened_at = closed_at = -1
+    for line in body.split("\n"):
+        opening = FENCE_LINE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+                closed_at = len(out)
+            out.append(line)
+            continue
+        if opening:
+            fence, opened_at = opening.group(1), len(out)
+            out.append(line)
+            continue
+        language = IAL_LANGUAGE.match(line)
+        if language and closed_at == len(out) - 1 and not out[opened_at].strip().lstrip("`~"):
+            out[opened_at] = out[opened_at].rstrip() + language.group(1)  # {: .language-ruby}
+        indented = line.startswith(("    ", "\t")) and bool(line.strip())
+        if line.strip() and not indented:
+            in_list = bool(LIST_ITEM.match(line))  # indented lines after it are its own
+        in_indented = indented and not in_list and (previous_blank or in_indented)
+        previous_blank = not line.strip()
+        if in_indented:
+            out.append(line)
+        elif eob and line.strip() == "^":
+            out.append("<!-- -->")  # ends the block before it, as kramdown's mark does
+        elif eob and DEFINITION_INDENTED.match(line):
+            out.append(DEFINITION_INDENTED.sub(r"\1 ", line))  # text, not code, to kramdown
+        else:
+            out.append(IAL_INLINE.sub("", IAL_LINE.sub("", line)))
+    return "\n".join(out)
 
 
 def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> RenderedBody:
@@ -55,7 +103,7 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
     render = (lambda html: html) if ctx.source_format == "html" else markdown(ctx.markdown).render
     if ctx.markdown.engine == "kramdown" and ctx.source_format != "html":
         render = partial(markdown_in_html, parse_all=ctx.markdown.parse_block_html, render=render)
-    soup, first_image = clean(render(text), ctx.page_url, ctx.site_url,
+    soup, first_image = clean(gist_scripts_to_links(render(text)), ctx.page_url, ctx.site_url,
                               resolve=ctx.resolve_asset, report=sink.add_near)
     excerpt_html, excerpt_text = None, ""
     if excerpt and ctx.excerpt_separator and ctx.excerpt_separator in text:

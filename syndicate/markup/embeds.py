@@ -78,3 +78,18 @@ def player_to_link(tag: Tag, soup: BeautifulSoup) -> None:
     paragraph = soup.new_tag("p")
     paragraph.append(link)
     tag.replace_with(paragraph)
+
+
+GIST_SCRIPT = re.compile(r'<script[^>]*src="(https://gist\.github\.com/[^"]+?)\.js(?:\?file=([^"]+))?"'
+                         r'[^>]*>\s*</script>')
+
+
+def gist_scripts_to_links(html: str) -> str:
+    """A gist written as its ``<script>`` (raw HTML in a post, or a generator's output) is a
+    script on the site; platforms run none, so it travels as a link to the gist."""
+
+    def link(match: re.Match[str]) -> str:
+        url = match.group(1) + (f"#file-{match.group(2)}" if match.group(2) else "")
+        return f'<p><a href="{url}">{url}</a></p>'
+
+    return GIST_SCRIPT.sub(link, html) if "gist.github.com" in html else html

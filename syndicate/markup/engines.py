@@ -19,10 +19,12 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.parser_inline import ParserInline
-from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 
 from syndicate.markup.context import MarkdownOptions
+from syndicate.markup.kramdown_tables import kramdown_tables_plugin
+from syndicate.markup.maths import inline as maths_inline
 from syndicate.markup.maths import maths_plugin
 
 CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
@@ -35,27 +37,28 @@ def is_cjk(char: str) -> bool:
 
 
 class KramdownState(StateInline):
-    """Delimiter scanning that treats a CJK character beside ``*``/``_`` like punctuation:
-    kramdown closes ``**粗体：**`` before ``中文``; CommonMark's flanking rule would not."""
+    """Delimiter scanning by kramdown's rules, not CommonMark's flanking ones: ``*``/``_``
+    opens unless a space follows and closes unless a space precedes it, so
+    ``**很不幸。**Angular`` and ``Google**「让」**而`` are bold on a Jekyll site; an ``_``
+    right after a letter never opens and one right before a letter or digit never closes,
+    so ``参数化_的`` keeps its underscore (CJK characters are letters to kramdown)."""
 
     def scanDelims(self, start: int, canSplitWord: bool) -> Any:  # noqa: N802,N803 - markdown-it's names
-        before = self.src[start - 1] if start > 0 else " "
+        marker = self.src[start]
         end = start
-        while end < self.posMax and self.src[end] == self.src[start]:
+        while end < self.posMax and self.src[end] == marker:
             end += 1
+        before = self.src[start - 1] if start > 0 else " "
         after = self.src[end] if end < self.posMax else " "
-        if not (is_cjk(before) or is_cjk(after)):
-            return super().scanDelims(start, canSplitWord)
-        original = self.src
-        chars = list(original)
-        for index in (start - 1, end):
-            if 0 <= index < len(chars) and is_cjk(chars[index]):
-                chars[index] = "\u3001"  # an ideographic comma: Unicode punctuation
-        self.src = "".join(chars)
-        try:
-            return super().scanDelims(start, canSplitWord)
-        finally:
-            self.src = original
+        can_open = not after.isspace()
+        can_close = not before.isspace()
+        if marker == "_":
+            earlier = self.src[start - 2] if start > 1 else " "
+            if before.isalpha() or (before == "-" and earlier.isalpha()):
+                can_open = False
+            if after.isalnum():
+                can_close = False
+        return Scanned(can_open, can_close, end - start)
 
 
 class KramdownInline(ParserInline):
@@ -82,6 +85,138 @@ def kramdown_escape(state: Any, silent: bool) -> bool:
         state.pending += "\\"
     state.pos += 1
     return True
+
+
+def no_nested_emphasis(md: MarkdownIt) -> None:
+    """kramdown never opens emphasis inside emphasis of the same kind: in
+    ``*does _not_ work*`` the inner ``_not_`` stays as typed (and ``__x__`` inside bold)."""
+
+    def core(state: Any) -> None:
+        for block in state.tokens:
+            if block.type != "inline" or not block.children:
+                continue
+            opened: dict[str, list[bool]] = {"em": [], "strong": []}
+            for token in block.children:
+                kind, _, edge = token.type.rpartition("_")
+                if kind not in opened or edge not in ("open", "close"):
+                    continue
+                if edge == "open":
+                    inner = bool(opened[kind])
+                    opened[kind].append(inner)
+                else:
+                    inner = opened[kind].pop() if opened[kind] else False
+                if inner:
+                    token.type, token.tag, token.nesting, token.content = "text", "", 0, token.markup
+
+    md.core.ruler.after("inline", "kramdown_no_nested_emphasis", core)
+
+
+EMPTY_HEADING = re.compile(r" {0,3}#{1,6}[ \t]*$")
+
+
+def kramdown_blocks(md: MarkdownIt) -> None:
+    """Two blocks kramdown does not make where CommonMark does: a heading with no text
+    (``###`` alone is a paragraph of three hashes) and a fenced code block that is never
+    closed (kramdown reads its lines as text; CommonMark made the rest of the post code)."""
+    rules = md.block.ruler.__rules__
+    heading = rules[md.block.ruler.__find__("heading")]
+    fence = rules[md.block.ruler.__find__("fence")]
+    heading_fn, fence_fn = heading.fn, fence.fn
+
+    def line(state: Any, number: int) -> str:
+        """The line's text after its indentation (a list item's fence is indented)."""
+        return str(state.src[state.bMarks[number] + state.tShift[number]:state.eMarks[number]])
+
+    def no_empty_heading(state: Any, start: int, end: int, silent: bool) -> bool:
+        if EMPTY_HEADING.match(line(state, start)):
+            return False
+        return bool(heading_fn(state, start, end, silent))
+
+    def closed_fence(state: Any, start: int, end: int, silent: bool) -> bool:
+        opening = re.match(r" {0,3}(`{3,}|~{3,})", line(state, start))
+        if opening:
+            mark = opening.group(1)
+            closing = re.compile(r" {0,3}" + re.escape(mark[0]) + "{" + str(len(mark)) + r",}[ \t]*$")
+            if not any(closing.match(line(state, n)) and state.sCount[n] - state.blkIndent < 4
+                       for n in range(start + 1, end)):
+                return False
+        return bool(fence_fn(state, start, end, silent))
+
+    md.block.ruler.at("heading", no_empty_heading, {"alt": list(heading.alt)})
+    md.block.ruler.at("fence", closed_fence, {"alt": list(fence.alt)})
+
+
+KRAMDOWN_ESCAPE = re.compile(r"\\([" + re.escape("".join(sorted(KRAMDOWN_ESCAPABLE))) + r"])")
+
+
+def kramdown_single_dollar(renderer: Any, tokens: Any, index: int, options: Any, env: Any) -> str:
+    """``$…$`` is no maths to kramdown: its backslash escapes apply before the site's MathJax
+    reads it, so ``$\\Sigma = \\\\{0, 1\\\\}$`` reaches the reader as ``\\Sigma = \\{0, 1\\}``.
+    Emphasis still never runs inside it (kramdown's ``_`` after a letter never opens)."""
+    token = tokens[index]
+    if token.markup in ("", "$"):
+        token.content = KRAMDOWN_ESCAPE.sub(r"\1", token.content)
+    return str(maths_inline(renderer, tokens, index, options, env))
+
+
+def kramdown_lone_backtick(state: Any, silent: bool) -> bool:
+    """kramdown's code span rule: a single backtick with white space on both sides is a
+    literal backtick, not the start of a code span (``先 ` fold_constants` 再``)."""
+    pos, src = state.pos, state.src
+    if src[pos] != "`" or (pos > 0 and not src[pos - 1].isspace()):
+        return False  # the start of a block's text counts as white space (jekyll-hux's lists)
+    if pos + 1 >= state.posMax or not src[pos + 1].isspace():
+        return False
+    if not silent:
+        state.pending += "`"
+    state.pos += 1
+    return True
+
+
+def kramdown_backticks(md: MarkdownIt) -> None:
+    """Code spans as kramdown reads them: a lone backtick between spaces is text, and a
+    single-backtick span keeps its spaces (`` ` 再 ` `` is " 再 "; CommonMark strips one)."""
+    original = md.inline.ruler.__rules__[md.inline.ruler.__find__("backticks")].fn
+
+    def rule(state: Any, silent: bool) -> bool:
+        start, src = state.pos, state.src
+        if src[start] != "`" or src[start + 1:start + 2] == "`" or (start and src[start - 1] == "`"):
+            return bool(original(state, silent))
+        end = src.find("`", start + 1, state.posMax)  # the next backtick closes, run or not
+        if end < 0:
+            return False
+        if not silent:
+            token = state.push("code_inline", "code", 0)
+            token.markup = "`"
+            token.content = src[start + 1:end].replace("\n", " ")
+        state.pos = end + 1
+        return True
+
+    md.inline.ruler.at("backticks", rule)
+    md.inline.ruler.before("backticks", "kramdown_lone_backtick", kramdown_lone_backtick)
+
+
+KRAMDOWN_SPAN_ELEMENTS = frozenset(
+    "a abbr acronym b big bdo br button cite code del dfn em i img input ins kbd label mark "
+    "option q rb rbc rp rt rtc ruby samp select small span strong sub sup textarea tt u "
+    "var".split())
+"""kramdown's span-level HTML elements: a line that starts with one of them starts a
+paragraph, whose Markdown is read (CommonMark makes it a raw HTML block to the next blank
+line, so ``<br>`` on one line left the ``**bold**`` of the next as asterisks)."""
+SPAN_TAG = re.compile(r" {0,3}</?([A-Za-z][A-Za-z0-9-]*)[\s/>]")
+
+
+def kramdown_html_block(md: MarkdownIt) -> None:
+    original = md.block.ruler.__rules__[md.block.ruler.__find__("html_block")].fn
+
+    def rule(state: Any, start: int, end: int, silent: bool) -> bool:
+        line = state.src[state.bMarks[start]:state.eMarks[start]]
+        tag = SPAN_TAG.match(line)
+        if tag and tag.group(1).lower() in KRAMDOWN_SPAN_ELEMENTS:
+            return False
+        return bool(original(state, start, end, silent))
+
+    md.block.ruler.at("html_block", rule, {"alt": ["paragraph", "reference", "blockquote"]})
 
 
 HEADING_STRIP = re.compile(r"[^\w\- ]", re.UNICODE)
@@ -203,6 +338,12 @@ def parser(options: MarkdownOptions) -> MarkdownIt:
     if options.engine == "kramdown":
         md.inline.__class__ = KramdownInline
         md.inline.ruler.before("escape", "kramdown_escape", kramdown_escape)
+        kramdown_html_block(md)
+        kramdown_backticks(md)
+        kramdown_tables_plugin(md)
+        no_nested_emphasis(md)
+        kramdown_blocks(md)
+        md.add_render_rule("math_inline", kramdown_single_dollar)
         if options.auto_ids:
             heading_ids(md)
     return md

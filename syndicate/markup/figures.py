@@ -11,6 +11,7 @@ link. Anything else returns None and the caller removes it with a notice naming 
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 
 from syndicate.markup import embeds
@@ -46,6 +47,18 @@ def is_image(value: str) -> bool:
 
 def is_video(value: str) -> bool:
     return value.lower().split("?", 1)[0].endswith(VIDEO_EXTS)
+
+
+PLAYER_HOSTS = re.compile(r"^https?://(?:www\.)?(?:youtube(?:-nocookie)?\.com|youtu\.be|"
+                          r"player\.vimeo\.com|vimeo\.com|player\.bilibili\.com)/", re.I)
+
+
+def is_player(include: str, src: str) -> bool:
+    """A player's page given by URL (``{% include embed.html url="https://www.youtube.com/
+    embed/…" %}``): an embed include of any name, or a known player's address."""
+    if not src.startswith(("http://", "https://")):
+        return False
+    return "embed" in include.lower() or bool(PLAYER_HOSTS.match(src))
 
 
 def builtin_embed(name: str, positional: list[str], named: Mapping[str, str]) -> str | None:
@@ -93,7 +106,7 @@ def from_params(name: str, positional: list[str], named: Mapping[str, str], *,
     if not src:
         return None
     caption = first(named, CAPTION_KEYS)
-    if is_video(src):
+    if is_video(src) or is_player(name, src):
         return embeds.link_html(src, caption or named.get("alt", ""))
     if is_image(src) or any(k in lowered for k in ("fig", "img", "image", "photo", "picture")):
         link = named.get("link", "") if named.get("link") != src else ""

@@ -6,7 +6,6 @@ post; a post the generator stopped on gets that post's error, quoting the genera
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from bs4 import Tag
 from syndicate.errors import ConfigError, SourceError
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkupContext, RenderedBody
+from syndicate.markup.embeds import gist_scripts_to_links
 from syndicate.post import Notice
 from syndicate.render.build import Built, GeneratorFailed
 from syndicate.render.codeblocks import plain_code
@@ -28,16 +28,6 @@ INSTALL = {
                "'bundle install' and run syndicate under 'bundle exec')"),
     "hugo": "install Hugo (Debian/Ubuntu: 'apt-get install hugo', or the release the site pins)",
 }
-
-
-GIST = re.compile(r'<script[^>]*src="(https://gist\.github\.com/[^"]+?)\.js(?:\?file=([^"]+))?"[^>]*>'
-                  r'\s*</script>')
-
-
-def gist_link(match: re.Match[str]) -> str:
-    """A gist is a script on the site; platforms run none, so it travels as a link."""
-    url = match.group(1) + (f"#file-{match.group(2)}" if match.group(2) else "")
-    return f'<p><a href="{url}">{url}</a></p>'
 
 
 def generator_of(site: Site) -> str:
@@ -98,7 +88,7 @@ def generator_body(site: Site, meta: Meta, ctx: MarkupContext) -> RenderedBody:
     if page is None:
         raise SourceError(rel, "the generator built no page for this post (a build option "
                           "such as _build or published may keep it off the site)")
-    soup, first_image = clean(plain_code(GIST.sub(gist_link, page.html)), ctx.page_url, ctx.site_url)
+    soup, first_image = clean(plain_code(gist_scripts_to_links(page.html)), ctx.page_url, ctx.site_url)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
     notices = (Notice(rel, f"{generator_of(site)} here lacks {', '.join(built.missing)} (named in the "
