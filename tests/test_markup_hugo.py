@@ -116,3 +116,13 @@ def test_a_link_like_shortcode_inside_another_pair_keeps_its_link() -> None:
             '{{< alert >}}\n{{< chart >}}\ntype: 1\n{{< /chart >}}\n{{< /alert >}}\n')
     html = render_body(body, ctx()).html
     assert '<a href="https://x.org/a">A</a>' in html and "type:" not in html and "{{" not in html
+
+
+def test_emoji_shorthand_becomes_emoji_only_with_enable_emoji() -> None:
+    # hugo-coder (enableEmoji = true): Hugo 0.111.3 writes "Hi 😄" and, inside code too,
+    # <code>🙈</code>; a site without the setting keeps the shorthand as typed
+    text = "Hi :smile: and `:see_no_evil:`, not :no_such_emoji_here:\n"
+    on = render_body(text, ctx(enableEmoji=True)).html
+    assert "Hi 😄" in on and "<code>🙈</code>" in on and ":no_such_emoji_here:" in on
+    off = render_body(text, ctx()).html
+    assert ":smile:" in off and "😄" not in off

@@ -9,6 +9,7 @@ kept as source), then the HTML pass (``clean``). HTML content files skip Markdow
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import partial
 
 from bs4 import Tag
@@ -18,6 +19,7 @@ from syndicate.markup.blockhtml import markdown_in_html
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
 from syndicate.markup.embeds import gist_scripts_to_links
+from syndicate.markup.emojis import emojify, wants_emoji
 from syndicate.markup.engines import parser
 from syndicate.markup.liquid import run_liquid
 from syndicate.markup.rawhtml import note_omitted_html
@@ -94,6 +96,10 @@ def kramdown_marks_out(body: str, *, eob: bool) -> str:
     return "\n".join(out)
 
 
+def compose(after: Callable[[str], str], first: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda text: after(first(text))
+
+
 def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> RenderedBody:
     """Canonical HTML for one post body, with notices for whatever had to be removed;
     ``excerpt=False`` when the post has its own summary and the excerpt would go unread."""
@@ -103,6 +109,8 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
     render = (lambda html: html) if ctx.source_format == "html" else markdown(ctx.markdown).render
     if ctx.markdown.engine == "kramdown" and ctx.source_format != "html":
         render = partial(markdown_in_html, parse_all=ctx.markdown.parse_block_html, render=render)
+    if wants_emoji(ctx.site_vars):
+        render = compose(emojify, render)
     soup, first_image = clean(gist_scripts_to_links(render(text)), ctx.page_url, ctx.site_url,
                               resolve=ctx.resolve_asset, report=sink.add_near)
     excerpt_html, excerpt_text = None, ""
