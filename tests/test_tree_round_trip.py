@@ -1,22 +1,24 @@
-"""A shared tree stands for its own serialisation only when that text parses back to it.
+"""A shared tree stands for a text only when that text parses back to it.
 
 ``syndicate.tailor`` serialises each post's tree and the dialects parse the result again;
 ``syndicate.dialects.tree.serialise`` lets them share the tree instead, guarded by
-``round_trips``. These tests parse the serialisation for real and compare node by node,
-over generated HTML full of what trips parsers (stray end tags, void elements closed
-twice, entities, raw text elements, odd attribute spellings).
+``round_trips``. The markup stage's edited tree stands for the canonical HTML written from
+it once ``adopt`` has made it what that HTML parses to. These tests parse the text for
+real and compare node by node, over generated HTML full of what trips parsers (stray end
+tags, void elements closed twice, entities, raw text elements, odd attribute spellings)
+and edited as the markup stage edits its tree.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from syndicate.dialects.markdown import to_markdown
-from syndicate.dialects.tree import forget, parse, parse_text, round_trips, serialise
+from syndicate.dialects.tree import adopt, forget, parse, parse_text, round_trips, serialise
 
 
 def shape(node: Any) -> Any:
@@ -129,3 +131,66 @@ def test_a_shared_serialisation_converts_as_a_fresh_parse_would() -> None:
     assert to_markdown(written) == shared
     forget()
     to_markdown.cache_clear()
+
+
+EDITS = st.lists(st.sampled_from(["keep", "decompose", "unwrap", "text", "attribute", "append",
+                                  "drop-comment", "blank"]), max_size=30)
+
+
+def edit(tree: BeautifulSoup, edits: list[str]) -> None:
+    """What the markup stage does to its tree: comments and elements removed, elements
+    unwrapped, new text, attributes set, new elements added."""
+    nodes = [n for n in tree.descendants if isinstance(n, (Tag, Comment))]
+    for node, what in zip(nodes, edits, strict=False):
+        if vars(node).get("_decomposed") or node.parent is None:
+            continue  # inside something removed already
+        if isinstance(node, Comment):
+            if what == "drop-comment":
+                node.extract()
+            continue
+        if what == "decompose":
+            node.decompose()
+        elif what == "unwrap":
+            node.unwrap()
+        elif what == "text":
+            node.replace_with(NavigableString(" a & <b> "))
+        elif what == "blank":
+            node.replace_with(NavigableString("\n \t"))
+        elif what == "attribute":
+            node["alt"] = 'x "y"'
+            node["href"] = "https://x.org/?a=1&b=2"
+        elif what == "append":
+            link = tree.new_tag("a", href="https://x.org")
+            link.string = "x"
+            node.append(link)
+            node.append(NavigableString(""))
+
+
+@settings(max_examples=400, deadline=None)
+@given(fragments(), EDITS)
+def test_an_adopted_tree_is_what_the_html_written_from_it_parses_to(html: str, edits: list[str]) -> None:
+    forget()
+    tree = fresh(html)
+    edit(tree, edits)
+    written = str(tree).strip() + "\n"
+    adopt(tree, written)
+    if parse(written) is tree:
+        assert shape(tree) == shape(fresh(written))
+    forget()
+
+
+def test_the_markup_stage_tree_is_adopted_and_reads_as_its_html() -> None:
+    forget()
+    tree = fresh('\n <p title="t" class="c">One<!--more--> two</p>\n<!-- x -->\n<div><span></span></div>'
+                 "<pre>  \n  </pre>\n")
+    for comment in [n for n in tree.descendants if isinstance(n, Comment)]:
+        comment.extract()
+    span = tree.find("span")
+    assert isinstance(span, Tag)
+    span.decompose()
+    written = str(tree).strip() + "\n"
+    adopt(tree, written)
+    assert parse(written) is tree
+    assert parse_text.cache_info().misses == 0
+    assert shape(tree) == shape(fresh(written))
+    forget()

@@ -14,6 +14,7 @@ from functools import partial
 from bs4 import Tag
 from markdown_it import MarkdownIt
 
+from syndicate.dialects.tree import adopt
 from syndicate.markup.blockhtml import markdown_in_html
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
@@ -64,11 +65,14 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
         excerpt_text = text_of(excerpt_soup)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
+    first_paragraph = paragraph.get_text(" ", strip=True) if paragraph else ""
+    html = str(soup).strip() + "\n"
+    adopt(soup, html)  # every dialect of the post reads this tree rather than parse the HTML again
     return RenderedBody(
-        html=str(soup).strip() + "\n",
+        html=html,
         notices=tuple(sink.items),
         first_image=first_image,
         excerpt_html=excerpt_html,
         excerpt_text=excerpt_text,
-        first_paragraph=paragraph.get_text(" ", strip=True) if paragraph else "",
+        first_paragraph=first_paragraph,
     )
