@@ -27,6 +27,8 @@ from functools import lru_cache
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning
 from bs4.element import CData, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
+from syndicate.dialects.write import write
+
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 
 KEPT = 8
@@ -94,7 +96,7 @@ def serialise(tree: BeautifulSoup) -> str:
 
     ``syndicate.tailor`` serialises each post's tree and every dialect then parses the
     result: this is one parse per post saved."""
-    text = str(tree)
+    text = write(tree)
     if text not in _KNOWN and round_trips(tree):
         remember(text, tree)
     return text

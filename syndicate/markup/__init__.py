@@ -15,6 +15,7 @@ from bs4 import Tag
 from markdown_it import MarkdownIt
 
 from syndicate.dialects.tree import adopt
+from syndicate.dialects.write import write
 from syndicate.markup.blockhtml import markdown_in_html
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
@@ -66,7 +67,7 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
     first_paragraph = paragraph.get_text(" ", strip=True) if paragraph else ""
-    html = str(soup).strip() + "\n"
+    html = write(soup).strip() + "\n"
     adopt(soup, html)  # every dialect of the post reads this tree rather than parse the HTML again
     return RenderedBody(
         html=html,
