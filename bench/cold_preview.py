@@ -16,6 +16,10 @@ from corpus import build_site, example_blog
 
 from syndicate.previews import build_previews
 
+FLOOR = 133
+"""Posts per second the cold dry run must never fall below (issue 11: the rate measured
+when the built-in renderer was last accepted); 300 is the goal."""
+
 CPU_SECONDS: list[float] = []
 """Processor time of each pass: on a machine shared with other work the wall clock measures
 the neighbours too, so both figures are printed."""
@@ -57,7 +61,8 @@ def main(posts: int = 1000, runs: int = 5, profile: bool = False) -> dict[str, f
     print(f"## cold dry run, one core pinned, {cores()}")
     print("  in-process syndicate.previews.build_previews (= syndicate preview --json minus printing)")
     print(f"  mixed corpus {posts} posts x {platforms} platforms ({payloads} payloads), "
-          f"posts/s: {spread(rates)} (target >= 300: {'MET' if min(rates) >= 300 else 'NOT MET'})")
+          f"posts/s: {spread(rates)} (floor >= {FLOOR}: {'MET' if min(rates) >= FLOOR else 'NOT MET'}; "
+          f"target >= 300: {'MET' if min(rates) >= 300 else 'NOT MET'})")
     print(f"  same, posts per processor-second (unaffected by other load): {spread(cpu_rates)}")
     print(f"  example blog ({ex_count} posts), posts/s: {spread(example_rates)}")
     return {"rate": min(rates)}
