@@ -18,7 +18,7 @@ from syndicate.previews import build_previews
 
 FLOOR = 133
 """Posts per second the cold dry run must not fall below with the built-in renderer (issue
-11: the rate it had when that issue was filed, with 3 platforms a post); 300 is the goal."""
+11: the rate it had when that issue was filed); 300 is the goal."""
 
 CPU_SECONDS: list[float] = []
 """Processor time of each pass: on a machine shared with other work the wall clock measures
