@@ -62,7 +62,7 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
 
         head = text.split(ctx.excerpt_separator, 1)[0]
         excerpt_soup, _ = clean(render(head), ctx.page_url, ctx.site_url, resolve=ctx.resolve_asset)
-        excerpt_html = str(excerpt_soup).strip()
+        excerpt_html = write(excerpt_soup).strip()
         excerpt_text = text_of(excerpt_soup)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
