@@ -16,17 +16,23 @@ from corpus import build_site, example_blog
 
 from syndicate.previews import build_previews
 
+FLOOR = 133
+"""Posts per second the cold dry run must not fall below with the built-in renderer (issue
+11: the rate it had when that issue was filed); 300 is the goal."""
+
 CPU_SECONDS: list[float] = []
 """Processor time of each pass: on a machine shared with other work the wall clock measures
 the neighbours too, so both figures are printed."""
 
 
-def one_pass(site: os.PathLike[str]) -> tuple[int, int, float]:
+def one_pass(site: os.PathLike[str]) -> tuple[int, int, int, float]:
+    """Posts read, platforms converted to, payloads built, and the wall time taken."""
     start, cpu = time.perf_counter(), time.process_time()
     items, held, errors = build_previews(site, None, None)  # type: ignore[arg-type]
     elapsed = time.perf_counter() - start
     CPU_SECONDS.append(time.process_time() - cpu)
-    return len({item.post.key for item in items}) + len(held) + len(errors), len(items), elapsed
+    posts = len({item.post.key for item in items}) + len(held) + len(errors)
+    return posts, len({item.platform for item in items}), len(items), elapsed
 
 
 def main(posts: int = 1000, runs: int = 5, profile: bool = False) -> dict[str, float]:
@@ -45,17 +51,18 @@ def main(posts: int = 1000, runs: int = 5, profile: bool = False) -> dict[str, f
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
     rates, example_rates, cpu_rates = [], [], []
-    payloads = 0
+    platforms = payloads = 0
     for _ in range(runs):
-        count, payloads, elapsed = one_pass(site)
+        count, platforms, payloads, elapsed = one_pass(site)
         rates.append(count / elapsed)
         cpu_rates.append(count / CPU_SECONDS[-1])
-        ex_count, _ex_payloads, ex_elapsed = one_pass(example_blog())
+        ex_count, _ex_platforms, _ex_payloads, ex_elapsed = one_pass(example_blog())
         example_rates.append(ex_count / ex_elapsed)
     print(f"## cold dry run, one core pinned, {cores()}")
     print("  in-process syndicate.previews.build_previews (= syndicate preview --json minus printing)")
-    print(f"  mixed corpus {posts} posts x 3 platforms ({payloads} payloads), posts/s: {spread(rates)} "
-          f"(target >= 300: {'MET' if min(rates) >= 300 else 'NOT MET'})")
+    print(f"  mixed corpus {posts} posts x {platforms} platforms ({payloads} payloads), "
+          f"posts/s: {spread(rates)} (floor >= {FLOOR}: {'MET' if min(rates) >= FLOOR else 'NOT MET'}; "
+          f"target >= 300: {'MET' if min(rates) >= 300 else 'NOT MET'})")
     print(f"  same, posts per processor-second (unaffected by other load): {spread(cpu_rates)}")
     print(f"  example blog ({ex_count} posts), posts/s: {spread(example_rates)}")
     return {"rate": min(rates)}

@@ -16,7 +16,7 @@ from functools import lru_cache
 from bs4 import BeautifulSoup
 
 from syndicate.config import Parts
-from syndicate.dialects.tree import parse
+from syndicate.dialects.tree import parse, serialise
 from syndicate.post import Post
 
 REGION = re.compile(r"<!--\s*syndicate:off\b([^>]*?)-->(.*?)(?:<!--\s*syndicate:on\s*-->|$)", re.S)
@@ -50,13 +50,14 @@ def apply_selectors(html: str, drop: tuple[str, ...], replace: tuple[tuple[str, 
 
     Every platform of a post usually gets the same regions and rules, so the result is kept
     for the last few inputs (a post's platforms are tailored one after the other). Most
-    posts hold nothing the rules select: then the shared read-only tree of ``html`` (the one
-    the dialects parse next) is only serialised, and no private copy is parsed to edit.
+    posts hold nothing the rules select: then the shared read-only tree of ``html`` is only
+    serialised, no private copy is parsed to edit, and the dialects that parse the result
+    next share that same tree where it is exactly what the result parses to.
     """
     tree = parse(html)
     selectors = (*drop, *(selector for selector, _ in replace))
     if not any(tree.select_one(selector) for selector in selectors):
-        return str(tree)
+        return serialise(tree)  # the dialects that parse the result next get this tree
     soup = BeautifulSoup(html, "html.parser")
     for selector in drop:
         for element in soup.select(selector):

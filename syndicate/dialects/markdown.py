@@ -10,6 +10,7 @@ headings, ``*`` bullets, fenced code that keeps its language (taken from the
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from bs4 import Tag
@@ -96,10 +97,15 @@ CONVERTER = PostConverter(
 """Stateless between calls, so built once."""
 
 
+@lru_cache(maxsize=8)
 def to_markdown(html: str) -> str:
     """Markdown for ``html``; stable (same input, same bytes) and ending in one newline.
 
     Runs of blank lines collapse to one, except inside fenced code where they are code.
+    Several platforms of one post take Markdown (Medium, dev.to, Hashnode) and, tailored
+    alike, hand over the same HTML one after the other: the last few results are kept, so
+    each post is converted once rather than once per platform (a ``str`` result is safe
+    to share).
     """
     text = str(CONVERTER.convert_soup(parse(html)))
     pieces = FENCE.split(text)

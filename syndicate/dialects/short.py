@@ -130,13 +130,21 @@ class Composer:
             elif body.casefold() not in {b.casefold() for b in bodies}:
                 bodies.append(body)
         parts = _Parts(" ".join(title.split()), " ".join(summary.split()), bodies)
-        if not self.fits(self.build(parts, url)[0]):
+        # Each step below rebuilds the text only when it changed ``parts``: most posts fit
+        # at once, and building and measuring the same text again was most of the cost.
+        built = self.build(parts, url)
+        if not self.fits(built[0]):
             parts.summary = self.shorten(parts, "summary", url)
-        while parts.tags and not self.fits(self.build(parts, url)[0]):
+            built = self.build(parts, url)
+        fitting = self.fits(built[0])
+        while parts.tags and not fitting:
             notices.append(f"hashtag #{parts.tags.pop()} left out to fit")
-        if not self.fits(self.build(parts, url)[0]):
+            built = self.build(parts, url)
+            fitting = self.fits(built[0])
+        if not fitting:
             parts.title = self.shorten(parts, "title", url)
-        text, spans = self.build(parts, url)
+            built = self.build(parts, url)
+        text, spans = built
         if summary.strip() and parts.summary != " ".join(summary.split()):
             notices.append("summary shortened to fit" if parts.summary else "summary left out to fit")
         return Short(text, spans, tuple(notices))

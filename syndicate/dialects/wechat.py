@@ -26,6 +26,7 @@ from bs4 import BeautifulSoup, Comment
 from bs4.element import NavigableString
 
 from syndicate.dialects.html import to_full_html
+from syndicate.dialects.write import write
 
 IMG_SRC = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")', re.IGNORECASE)
 ALLOWED_LINK_HOSTS = ("mp.weixin.qq.com",)
@@ -133,7 +134,7 @@ def to_wechat_html(html: str, uploadable: Callable[[str], bool], page_url: str =
             style = "font-family:Menlo,Consolas,monospace;"
         if style and "style" not in tag.attrs:
             tag["style"] = style
-    out.html = str(soup).strip() + "\n"
+    out.html = write(soup).strip() + "\n"
     return out
 
 

@@ -15,6 +15,8 @@ from functools import partial
 from bs4 import Tag
 from markdown_it import MarkdownIt
 
+from syndicate.dialects.tree import adopt
+from syndicate.dialects.write import write
 from syndicate.markup.blockhtml import markdown_in_html
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
@@ -119,15 +121,18 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
 
         head = text.split(ctx.excerpt_separator, 1)[0]
         excerpt_soup, _ = clean(render(head), ctx.page_url, ctx.site_url, resolve=ctx.resolve_asset)
-        excerpt_html = str(excerpt_soup).strip()
+        excerpt_html = write(excerpt_soup).strip()
         excerpt_text = text_of(excerpt_soup)
     paragraph = next((node for node in soup.descendants if isinstance(node, Tag) and node.name == "p"
                       and node.get_text(strip=True)), None)
+    first_paragraph = paragraph.get_text(" ", strip=True) if paragraph else ""
+    html = write(soup).strip() + "\n"
+    adopt(soup, html)  # every dialect of the post reads this tree rather than parse the HTML again
     return RenderedBody(
-        html=str(soup).strip() + "\n",
+        html=html,
         notices=tuple(sink.items),
         first_image=first_image,
         excerpt_html=excerpt_html,
         excerpt_text=excerpt_text,
-        first_paragraph=paragraph.get_text(" ", strip=True) if paragraph else "",
+        first_paragraph=first_paragraph,
     )
