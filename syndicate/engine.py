@@ -294,9 +294,21 @@ class Engine:
             # Built afresh for every try: a retry resumes from what the failed try recorded.
             return Attempt(entry.attempt_id or "", dict(entry.progress), record, note)
 
+        async def call() -> RemoteRef:
+            try:
+                return await adapter.create(client, payload, attempt())
+            except Transient as exc:
+                if refused(exc) and entry.progress.get(IN_FLIGHT):
+                    # Answered "not applied" (or never reached the platform): nothing is in
+                    # flight while the retry waits, so a kill in that wait needs no person.
+                    entry.progress = {**entry.progress, IN_FLIGHT: False}
+                    self.state.put(action.key, action.platform, entry)
+                    self.state.save()
+                raise
+
         token = LEAVING.set(leaving)
         try:
-            ref = await self.retrying(lambda: adapter.create(client, payload, attempt()), action)
+            ref = await self.retrying(call, action)
         except Ambiguous as exc:
             entry.status = "pending" if adapter.capabilities.can_find else "uncertain"
             entry.last_error = str(exc)
@@ -344,6 +356,17 @@ class Engine:
             return await self.create(client, adapter, action)
         entry = self.state.get(action.key, action.platform) or Entry(status="pending")
         return self.published(action, entry, found, Result.RECONCILED)
+
+
+NOT_APPLIED_STATUSES = frozenset({429, 503})
+"""Answers that say the write was not applied: "too many requests", "unavailable". A 500,
+502 or 504 may come after the write landed behind a proxy, so they do not count here."""
+
+
+def refused(error: Transient) -> bool:
+    """Whether a failed write provably did not land: the platform refused it in so many
+    words (rate limit, unavailable), or the connection was never made (nothing was sent)."""
+    return isinstance(error, (RateLimited, Unreachable)) or error.status in NOT_APPLIED_STATUSES
 
 
 def resolve(state: State, key: str, platform: str, *, published: str | None, retry: bool) -> Entry:

@@ -165,3 +165,31 @@ def test_a_message_lost_in_flight_is_settled_by_resolve_and_the_post_stays_edita
     edited = push(site, box, clock)
     assert [o.outcome for o in edited] == ["updated"], edited
     assert any("Part zero" in text for text in messages(box))
+
+
+@pytest.mark.parametrize("refusal", ["503", "429", "reset_before"])
+def test_a_kill_while_waiting_to_retry_a_refused_message_needs_no_person(
+        tmp_path: Path, refusal: str) -> None:
+    """The platform refused the message (503, 429) or it never reached it (connection
+    refused): nothing is in flight while the engine waits to try again, so a kill in
+    that wait must not leave an entry that asks a person what happened."""
+    site = long_post_site(tmp_path)
+    total = planned_parts(site, tmp_path)
+    clock = SimClock()
+    box = make_sandbox(tmp_path / "fakes", clock)
+    box.faults.script([None, refusal])  # message 1 goes out; message 2 is refused once
+
+    async def die_on_the_retry_wait(seconds: float) -> None:
+        if box.faults.history[-1:] == [refusal]:
+            raise Killed
+        await clock.sleep(seconds)
+
+    with pytest.raises(Killed):
+        push(site, box, clock, sleep=die_on_the_retry_wait)
+    assert len(messages(box)) == 1
+    entry = entry_of(site)
+    assert entry["status"] == "pending"
+    assert entry["progress"]["in_flight"] is False  # type: ignore[index]
+    outcomes = push(site, box, clock)
+    assert [o.outcome for o in outcomes] == ["created"], "resumed by itself, no resolve"
+    assert len(messages(box)) == total and len(set(messages(box))) == total
