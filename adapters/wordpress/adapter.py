@@ -149,7 +149,8 @@ class WordPressAdapter(Adapter[WordPressSettings]):
     about = About(
         title="WordPress",
         posted="the whole article, excerpt, tags and categories (as terms), original date, "
-               "deterministic slug, the site's own cover as featured image",
+               "deterministic slug, the site's own cover as featured image, the canonical URL in "
+               "Yoast SEO or Rank Math when the site runs one",
         format="HTML",
         limits="none",
         update="yes, by id",
