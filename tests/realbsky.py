@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.realwp import LOOPBACK_HOSTS, Leases, parse_exports
+from tests.realserver import LOOPBACK_HOSTS, parse_exports, session_server, up_failed
 
 SCRIPT = Path(__file__).parent / "servers" / "bluesky.sh"
 UP_TIMEOUT_S = 1800.0
@@ -59,15 +59,9 @@ def data_dir() -> Path:
     return Path(os.environ.get("SYNDICATE_BSKY_DIR") or "/tmp/syndicate-bluesky")
 
 
-def _run(action: str, where: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(SCRIPT), action, str(where)], capture_output=True, text=True,
-                          timeout=UP_TIMEOUT_S, check=False)
-
-
 def _server_or_fail(result: subprocess.CompletedProcess[str]) -> RealBluesky:
     if result.returncode != 0:
-        pytest.fail(f"tests/servers/bluesky.sh up failed (exit {result.returncode}):\n"
-                    f"{result.stdout}\n{result.stderr[-4000:]}", pytrace=False)
+        up_failed(SCRIPT, result, tail=4000)
     exports = parse_exports(result.stdout)
     server = RealBluesky(exports.get("SYNDICATE_BLUESKY__BASE_URL", ""),
                          exports.get("SYNDICATE_BLUESKY__IDENTIFIER", ""),
@@ -84,24 +78,5 @@ def real_bluesky() -> Iterator[RealBluesky]:
     if existing is not None:
         yield existing
         return
-    where = data_dir()
-    where.mkdir(parents=True, exist_ok=True)
-    leases = Leases(where)
-    with leases.locked():
-        leases.take()
-        result = _run("env", where)
-        if result.returncode != 0:
-            result = _run("up", where)
-            if result.returncode == 0:
-                leases.marker.touch()
-        if result.returncode != 0:
-            leases.release()
-        server = _server_or_fail(result)
-    try:
-        yield server
-    finally:
-        with leases.locked():
-            if (leases.release() and leases.marker.exists()
-                    and os.environ.get("SYNDICATE_BSKY_KEEP") != "1"):
-                _run("down", where)
-                leases.marker.unlink(missing_ok=True)
+    yield from session_server(SCRIPT, data_dir(), UP_TIMEOUT_S, "SYNDICATE_BSKY_KEEP",
+                              _server_or_fail)

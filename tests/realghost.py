@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.realwp import LOOPBACK_HOSTS, Leases, parse_exports
+from tests.realserver import LOOPBACK_HOSTS, mark_also, parse_exports, session_server, up_failed
 
 SCRIPT = Path(__file__).parent / "servers" / "ghost.sh"
 UP_TIMEOUT_S = 3600.0
@@ -59,15 +59,9 @@ def data_dir() -> Path:
     return Path(os.environ.get("SYNDICATE_GHOST_DIR") or "/tmp/syndicate-ghost")
 
 
-def _run(action: str, where: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(SCRIPT), action, str(where)], capture_output=True, text=True,
-                          timeout=UP_TIMEOUT_S, check=False)
-
-
 def _server_or_fail(result: subprocess.CompletedProcess[str]) -> RealGhost:
     if result.returncode != 0:
-        pytest.fail(f"tests/servers/ghost.sh up failed (exit {result.returncode}):\n"
-                    f"{result.stdout}\n{result.stderr[-4000:]}", pytrace=False)
+        up_failed(SCRIPT, result, tail=4000)
     exports = parse_exports(result.stdout)
     server = RealGhost(exports.get("SYNDICATE_GHOST__BASE_URL", ""),
                        exports.get("SYNDICATE_GHOST__ADMIN_API_KEY", ""))
@@ -83,31 +77,10 @@ def real_ghost() -> Iterator[RealGhost]:
     if existing is not None:
         yield existing
         return
-    where = data_dir()
-    where.mkdir(parents=True, exist_ok=True)
-    leases = Leases(where)
-    with leases.locked():
-        leases.take()
-        result = _run("env", where)
-        if result.returncode != 0:
-            result = _run("up", where)
-            if result.returncode == 0:
-                leases.marker.touch()
-        if result.returncode != 0:
-            leases.release()
-        server = _server_or_fail(result)
-    try:
-        yield server
-    finally:
-        with leases.locked():
-            if (leases.release() and leases.marker.exists()
-                    and os.environ.get("SYNDICATE_GHOST_KEEP") != "1"):
-                _run("down", where)
-                leases.marker.unlink(missing_ok=True)
+    yield from session_server(SCRIPT, data_dir(), UP_TIMEOUT_S, "SYNDICATE_GHOST_KEEP",
+                              _server_or_fail)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A test on the real Ghost may install packages: mark it ``system_packages`` too."""
-    for item in items:
-        if item.get_closest_marker("real_ghost") is not None:
-            item.add_marker(pytest.mark.system_packages)
+    mark_also(items, "real_ghost", pytest.mark.system_packages)

@@ -483,7 +483,7 @@ def test_the_distribution_name_is_not_the_unrelated_syndicate_on_pypi() -> None:
 def wordpress_content(site: Path) -> str:
     code, out, err = invoke("preview", "--site", str(site), "--json", "-p", "wordpress", "--post", SEED)
     assert code == 0, err
-    body = json.loads(out)[0]["requests"][-1]["body"]
+    body = next(r["body"] for r in json.loads(out)[0]["requests"] if r["url"].endswith("/wp/v2/posts"))
     return str(body["content"])
 
 

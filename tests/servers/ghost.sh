@@ -23,14 +23,15 @@ set -euo pipefail
 readonly GHOST_VERSION=${SYNDICATE_GHOST_VERSION:-6.65.0}
 readonly NODE_VERSION=${SYNDICATE_GHOST_NODE_VERSION:-22.23.5}
 readonly READY_TIMEOUT=${SYNDICATE_GHOST_READY_TIMEOUT:-300}
+readonly STOP_TIMEOUT=20
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
+readonly SCRIPT_NAME=ghost.sh
+# shellcheck source=tests/servers/lib.sh
+. "$HERE/lib.sh"
 
 cmd=${1:-}
 D=${2:-${SYNDICATE_GHOST_DIR:-/tmp/syndicate-ghost}}
-
-log() { printf 'ghost.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 cache_root() {
     if [[ -n ${SYNDICATE_GHOST_CACHE:-} ]]; then printf '%s' "$SYNDICATE_GHOST_CACHE"; return; fi
@@ -45,49 +46,6 @@ readonly C
 NODE_DIR=$C/node-$NODE_VERSION
 GHOST_DIR=$C/ghost-$GHOST_VERSION
 readonly NODE_DIR GHOST_DIR
-
-# --- process bookkeeping (same rules as wordpress.sh) -----------------------------------
-
-running_pid() {
-    local f="$D/$1.pid" pid
-    [[ -s $f ]] || return 1
-    pid=$(<"$f")
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    [[ -r /proc/$pid/cmdline ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$D" || return 1
-    printf '%s' "$pid"
-}
-
-alive() {
-    local state
-    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-    [[ -n $state && $state != Z ]]
-}
-
-start_group() {  # start_group NAME LOGFILE CMD... : own session/process group, pid recorded
-    local name=$1 logf=$2 i; shift 2
-    rm -f "$D/$name.pid"
-    # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
-    setsid bash -c 'printf "%s" "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
-        "$D/$name.pid" "$@" >>"$logf" 2>&1 </dev/null 9>&- 8>&- &
-    for ((i = 0; i < 50; i++)); do [[ -s $D/$name.pid ]] && return 0; sleep 0.1; done
-    die "could not start $name (log: $logf)"
-}
-
-stop_group() {
-    local name=$1 pid i
-    if ! pid=$(running_pid "$name"); then rm -f "$D/$name.pid"; return 0; fi
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 200; i++)); do
-        alive "$pid" || break
-        sleep 0.1
-    done
-    if alive "$pid"; then
-        log "$name (pgid $pid) did not stop in 20 s; sending KILL"
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    fi
-    rm -f "$D/$name.pid"
-}
 
 # --- one-time machine setup ------------------------------------------------------------
 
@@ -104,16 +62,7 @@ ensure_packages() {
     ((${#missing[@]} == 0)) && return 0
     [[ $(id -u) == 0 ]] || die "missing Debian packages (${missing[*]}); run once as root"
     log "installing ${missing[*]}"
-    local had_policy=0
-    [[ -e /usr/sbin/policy-rc.d ]] && had_policy=1
-    if ((had_policy == 0)); then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-    fi
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-    if ((had_policy == 0)); then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+    apt_install "${missing[@]}"
 }
 
 # --- the shared install cache -------------------------------------------------------------
@@ -183,16 +132,8 @@ pick_port() {
         printf '%s' "$SYNDICATE_GHOST_PORT" >"$D/port"
         return 0
     fi
-    if [[ -s $D/port ]] && python3 - "$(<"$D/port")" <<'PY'; then return 0; fi
-import socket, sys
-s = socket.socket()
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-PY
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' \
-        >"$D/port"
+    if [[ -s $D/port ]] && port_free "$(<"$D/port")"; then return 0; fi
+    free_port >"$D/port"
 }
 
 write_instance() {
@@ -235,17 +176,8 @@ start_ghost() {
 }
 
 wait_ready() {
-    local port url i code
-    port=$(<"$D/port")
-    url="http://127.0.0.1:$port/ghost/api/admin/site/"
-    for ((i = 0; i < READY_TIMEOUT * 5; i++)); do
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$url" || true)
-        [[ $code == 200 ]] && return 0
-        alive "$(<"$D/ghost.pid")" || break
-        sleep 0.2
-    done
-    tail -n 30 "$D/ghost.log" >&2 || true
-    die "Ghost did not answer 200 at $url within ${READY_TIMEOUT}s (log: $D/ghost.log)"
+    wait_http Ghost "http://127.0.0.1:$(<"$D/port")/ghost/api/admin/site/" ghost "$D/ghost.log" \
+        0.2 3 30
 }
 
 provision() {
@@ -266,10 +198,7 @@ print_env() {
     cat "$D/credentials.env"
 }
 
-lock() {
-    exec 9>"$D/.lock"
-    flock -w "$((READY_TIMEOUT + 3600))" 9 || die "timed out waiting for the lock on $D"
-}
+lock() { lock_data_dir "$((READY_TIMEOUT + 3600))"; }
 
 case $cmd in
 up)

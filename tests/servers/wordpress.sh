@@ -22,66 +22,18 @@ readonly DEBIAN_WP_ROOT=/usr/share/wordpress
 readonly READY_TIMEOUT=${SYNDICATE_WP_READY_TIMEOUT:-60}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
+readonly SCRIPT_NAME=wordpress.sh
+# shellcheck source=tests/servers/lib.sh
+. "$HERE/lib.sh"
 
 cmd=${1:-}
 D=${2:-${SYNDICATE_WP_DIR:-/tmp/syndicate-wp}}
-
-log() { printf 'wordpress.sh: %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
 
 socket_path() {
     # Unix socket paths are limited to ~107 bytes; fall back to a short name in /tmp.
     local s="$D/my.sock"
     if ((${#s} > 90)); then s="/tmp/swp-$(printf '%s' "$D" | cksum | cut -d' ' -f1).sock"; fi
     printf '%s' "$s"
-}
-
-# --- process bookkeeping ---------------------------------------------------------------
-
-# A pid file is trusted only if that process is alive and its command line names our data
-# dir, so a recycled pid of some unrelated process is never signalled.
-running_pid() {
-    local f="$D/$1.pid" pid
-    [[ -s $f ]] || return 1
-    pid=$(<"$f")
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    [[ -r /proc/$pid/cmdline ]] || return 1
-    tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$D" || return 1
-    printf '%s' "$pid"
-}
-
-# Alive and not a zombie: pid 1 on some machines is slow to reap orphans (seconds).
-alive() {
-    local state
-    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
-    [[ -n $state && $state != Z ]]
-}
-
-# The recorded pid is the new session's leader, so it is also the process group id. The
-# leader writes its own pid before exec'ing the server: right even if setsid had to fork.
-start_group() {  # start_group NAME LOGFILE CMD... : own session/process group, pid recorded
-    local name=$1 logf=$2 i; shift 2
-    rm -f "$D/$name.pid"
-    # shellcheck disable=SC2016  # $$ and $@ belong to the inner shell
-    setsid bash -c 'printf "%s" "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' \
-        "$D/$name.pid" "$@" >>"$logf" 2>&1 </dev/null 9>&- &
-    for ((i = 0; i < 50; i++)); do [[ -s $D/$name.pid ]] && return 0; sleep 0.1; done
-    die "could not start $name (log: $logf)"
-}
-
-stop_group() {
-    local name=$1 pid i
-    if ! pid=$(running_pid "$name"); then rm -f "$D/$name.pid"; return 0; fi
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 150; i++)); do
-        alive "$pid" || break
-        sleep 0.1
-    done
-    if alive "$pid"; then
-        log "$name (pgid $pid) did not stop in 15 s; sending KILL"
-        kill -KILL -- "-$pid" 2>/dev/null || true
-    fi
-    rm -f "$D/$name.pid"
 }
 
 # --- one-time machine setup ------------------------------------------------------------
@@ -94,16 +46,7 @@ ensure_packages() {
     ((${#missing[@]} == 0)) && return 0
     [[ $(id -u) == 0 ]] || die "missing Debian packages (${missing[*]}); run once as root"
     log "installing ${missing[*]}"
-    local had_policy=0
-    [[ -e /usr/sbin/policy-rc.d ]] && had_policy=1
-    if ((had_policy == 0)); then
-        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-        chmod 755 /usr/sbin/policy-rc.d
-        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-    fi
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-    if ((had_policy == 0)); then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+    apt_install "${missing[@]}"
 }
 
 ensure_core_files() {
@@ -244,6 +187,8 @@ pick_port() {
         printf '%s' "$SYNDICATE_WP_PORT" >"$D/port"
         return 0
     fi
+    # php's stream_socket_server sets SO_REUSEADDR: the port of a server just stopped (its
+    # connections in TIME_WAIT) counts as free, so a restart keeps its address.
     # shellcheck disable=SC2016  # PHP code, not shell
     if [[ -s $D/port ]] && php -r 'exit(@stream_socket_server("tcp://127.0.0.1:" . $argv[1]) ? 0 : 1);' \
         "$(<"$D/port")"; then
@@ -265,17 +210,7 @@ start_php() {
 }
 
 wait_ready() {
-    local port url i code
-    port=$(<"$D/port")
-    url="http://127.0.0.1:$port/wp-json/"
-    for ((i = 0; i < READY_TIMEOUT * 10; i++)); do
-        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
-        [[ $code == 200 ]] && return 0
-        alive "$(<"$D/php.pid")" || break
-        sleep 0.1
-    done
-    tail -n 20 "$D/php.log" >&2 || true
-    die "WordPress did not answer 200 at $url within ${READY_TIMEOUT}s (log: $D/php.log)"
+    wait_http WordPress "http://127.0.0.1:$(<"$D/port")/wp-json/" php "$D/php.log"
 }
 
 print_env() {
@@ -285,12 +220,7 @@ print_env() {
     cat "$D/credentials.env"
 }
 
-# One `up`/`down` at a time per data dir (two test sessions may start together). The
-# servers are started with fd 9 closed, so they never hold the lock.
-lock() {
-    exec 9>"$D/.lock"
-    flock -w "$((READY_TIMEOUT + 600))" 9 || die "timed out waiting for the lock on $D"
-}
+lock() { lock_data_dir "$((READY_TIMEOUT + 600))"; }
 
 case $cmd in
 up)
