@@ -146,11 +146,17 @@ class Payload:
     """Local files the request needs (name → absolute path). Left out of the digest, so
     where the site is checked out never makes a post look changed; ``data`` names each
     file in a location-independent way (its URL on the site)."""
+    unhashed: frozenset[str] = frozenset()
+    """Keys of ``data`` that a write sends beside the copy (an SEO plugin's canonical field)
+    and that are left out of the digest: a new value of this kind, added by an upgrade, must
+    not make every old copy look edited and be sent again; it goes out with the next real
+    change."""
 
     @property
     def digest(self) -> str:
         """Stable hash of ``data``; a change means the platform copy is out of date."""
-        blob = json.dumps(self.data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        hashed = {k: v for k, v in self.data.items() if k not in self.unhashed}
+        blob = json.dumps(hashed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

@@ -74,9 +74,9 @@ def fake_site(plugin: str | None = None, refuse: str | None = None, **options: A
     return Site(WordPressAdapter(settings), client, fake, sent)
 
 
-def a_post(tail: str, canonical: str | None = None) -> Post:
+def a_post(tail: str, canonical: str | None = None, title: str = "SEO canonical") -> Post:
     return Post(
-        key=f"seo-{tail}", source_path="p.md", source_hash="h", title="SEO canonical",
+        key=f"seo-{tail}", source_path="p.md", source_hash="h", title=title,
         date=datetime(2021, 1, 28, 12, 0, tzinfo=UTC),
         canonical_url=canonical or f"https://blog.example/2021/01/28/{tail}/",
         html="<p>body</p>", summary="s")
@@ -213,12 +213,18 @@ def test_the_preview_shows_the_index_read_and_both_possible_requests() -> None:
     assert "SEO canonical URL" in html and "https://blog.example/2021/01/28/p/" in html
 
 
-def test_the_canonical_url_is_part_of_the_digest() -> None:
+def test_the_canonical_url_is_left_out_of_the_digest() -> None:
+    """An upgrade that starts sending the SEO field must not plan an update of every copy
+    already on the site: the field goes out with each copy's next real change."""
     wp = fake_site().adapter
     here, there = (wp.render(a_post("d", canonical=c)) for c in ("https://a.example/d/",
                                                                  "https://b.example/d/"))
-    assert here.data["slug"] == there.data["slug"]  # nothing else in the payload differs
-    assert here.digest != there.digest  # so a moved blog updates the plugin's field too
+    assert here.data["canonical_url"] != there.data["canonical_url"]
+    assert here.digest == there.digest
+    off = fake_site(seo_canonical=False).adapter.render(a_post("d", canonical="https://a.example/d/"))
+    assert "canonical_url" not in off.data and off.digest == here.digest
+    edited = wp.render(a_post("d", canonical="https://a.example/d/", title="Edited"))
+    assert edited.digest != here.digest
 
 
 def test_preview_json_of_the_example_blog_carries_the_canonical_requests() -> None:

@@ -154,7 +154,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         format="HTML",
         limits="none",
         update="yes, by id",
-        after_timeout="found again by slug (`status=any`)",
+        after_timeout="found again by our mark in the copy (`status=any`), never by slug alone",
     )
 
     def __init__(self, settings: WordPressSettings) -> None:
@@ -201,7 +201,7 @@ class WordPressAdapter(Adapter[WordPressSettings]):
         if self.settings.featured_image and post.cover_file:
             data["cover"] = post.cover_image  # its URL on the site: a new cover changes the digest
             files["cover"] = post.cover_file
-        return Payload(self.name, post.key, data, files=files)
+        return Payload(self.name, post.key, data, files=files, unhashed=frozenset({"canonical_url"}))
 
     def post_body(
         self, payload: Payload, tag_ids: list[Any], category_ids: list[Any], media: Any = None
