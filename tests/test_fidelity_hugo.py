@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from syndicate.errors import ConfigError
 from syndicate.post import Post
 from syndicate.sources import open_site
 from tests.sitefiles import write
@@ -228,3 +231,12 @@ def test_every_file_of_the_config_folder_is_read(tmp_path: Path) -> None:
     post = read(tmp_path)["content/posts/a.md"]
     assert "<div>Boxed</div>" in post.html and "From params.toml" in post.html
     assert post.notices == ()
+
+
+def test_a_broken_file_of_the_config_folder_is_a_config_error_naming_it(tmp_path: Path) -> None:
+    write(tmp_path, "hugo.toml", 'baseURL = "https://h.org/"\n')
+    write(tmp_path, "config/_default/markup.toml", "[goldmark\nx = 1\n")
+    write(tmp_path, "content/posts/a.md", "---\ntitle: A\ndate: 2019-04-09\n---\nx\n")
+    with pytest.raises(ConfigError, match="cannot be parsed") as raised:
+        open_site(tmp_path)
+    assert raised.value.source is not None and raised.value.source.endswith("config/_default/markup.toml")

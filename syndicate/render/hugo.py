@@ -17,13 +17,11 @@ import json
 import re
 import shutil
 import tempfile
-import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from syndicate.render.build import Built, GeneratorFailed, collect, excerpt, run
+from syndicate.sources.hugo import read_config_file
 
 LAYOUT = ('{{ printf "<!--syndicate %s-->" (dict "path" .File.Path "url" .Permalink | jsonify) '
           '| safeHTML }}{{ .Content }}')
@@ -79,13 +77,7 @@ CONFIG_SUFFIXES = (".toml", ".yaml", ".yml", ".json")
 
 
 def load_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".toml":
-        data: Any = tomllib.loads(text)
-    elif path.suffix == ".json":
-        data = json.loads(text)
-    else:
-        data = yaml.safe_load(text) or {}
+    data = read_config_file(path)
     return lowered(data) if isinstance(data, dict) else {}
 
 

@@ -44,20 +44,25 @@ def find_hugo_config(root: Path) -> Path | None:
     return None
 
 
-def load_hugo_config(path: Path) -> dict[str, Any]:
+def read_config_file(path: Path) -> Any:
+    """One Hugo config file parsed by its suffix, or a ConfigError naming the file and the
+    fix; the content-only build reads the same files through this."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ConfigError("not valid UTF-8; save it as UTF-8", source=str(path)) from None
     try:
         if path.suffix == ".toml":
-            data = tomllib.loads(text)
-        elif path.suffix == ".json":
-            data = json.loads(text)
-        else:
-            data = yaml.safe_load(text) or {}
+            return tomllib.loads(text)
+        if path.suffix == ".json":
+            return json.loads(text)
+        return yaml.safe_load(text) or {}
     except (tomllib.TOMLDecodeError, yaml.YAMLError, json.JSONDecodeError) as exc:
         raise ConfigError(f"cannot be parsed: {exc}", source=str(path)) from None
+
+
+def load_hugo_config(path: Path) -> dict[str, Any]:
+    data = read_config_file(path)
     if not isinstance(data, dict):
         raise ConfigError("must be a mapping of settings", source=str(path))
     return {str(k).lower(): v for k, v in data.items()}
@@ -99,13 +104,15 @@ class HugoSite(Site):
     title_is_html = False
 
     def __init__(self, root: Path, config: SyndicateConfig, config_path: Path) -> None:
-        settings = load_hugo_config(config_path)
         if (root / "config" / "_default").is_dir():
             # Hugo reads every file there, each named for its key (markup.toml is
-            # ``markup``: Congo's renderer.unsafe and highlight settings live there)
-            from syndicate.render.hugo import merged, site_config
+            # ``markup``: Congo's renderer.unsafe and highlight settings live there), on top
+            # of the root file: assembled once, as the content-only build assembles it
+            from syndicate.render.hugo import site_config
 
-            settings = merged(settings, site_config(root))
+            settings = site_config(root)
+        else:
+            settings = load_hugo_config(config_path)
         base = str(settings.get("baseurl") or "")
         if base:
             scheme, _, rest = base.partition("://")
