@@ -86,7 +86,6 @@ CORE_NAMESPACES = ("oembed/1.0", "wp/v2", "wp-site-health/v1", "wp-block-editor/
 """What the real 6.1 index lists on a site without plugins (tests/servers/README.md)."""
 SEO_NAMESPACES = {"yoast": "yoast/v1", "rankmath": "rankmath/v1"}
 YOAST_CANONICAL = "_yoast_wpseo_canonical"
-RANK_MATH_CANONICAL = "rank_math_canonical_url"
 PUBLISHERS = ("administrator", "editor", "author")
 
 

@@ -27,14 +27,6 @@ from syndicate.markup.kramdown_tables import kramdown_tables_plugin
 from syndicate.markup.maths import inline as maths_inline
 from syndicate.markup.maths import maths_plugin
 
-CJK_RANGES = ((0x2E80, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
-              (0xFF00, 0xFFEF), (0x20000, 0x3134F))
-
-
-def is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(lo <= code <= hi for lo, hi in CJK_RANGES)
-
 
 class KramdownState(StateInline):
     """Delimiter scanning by kramdown's rules, not CommonMark's flanking ones: ``*``/``_``
