@@ -21,7 +21,7 @@ from syndicate.markup.blockhtml import markdown_in_html
 from syndicate.markup.clean import clean
 from syndicate.markup.context import MarkdownOptions, MarkupContext, NoticeSink, RenderedBody
 from syndicate.markup.embeds import gist_scripts_to_links
-from syndicate.markup.emojis import emojify, wants_emoji
+from syndicate.markup.emojis import emojify
 from syndicate.markup.engines import parser
 from syndicate.markup.liquid import run_liquid
 from syndicate.markup.rawhtml import note_omitted_html
@@ -111,7 +111,7 @@ def render_body(source: str, ctx: MarkupContext, *, excerpt: bool = True) -> Ren
     render = (lambda html: html) if ctx.source_format == "html" else markdown(ctx.markdown).render
     if ctx.markdown.engine == "kramdown" and ctx.source_format != "html":
         render = partial(markdown_in_html, parse_all=ctx.markdown.parse_block_html, render=render)
-    if wants_emoji(ctx.site_vars):
+    if ctx.site_flag("enableEmoji"):
         render = compose(emojify, render)
     soup, first_image = clean(gist_scripts_to_links(render(text)), ctx.page_url, ctx.site_url,
                               resolve=ctx.resolve_asset, report=sink.add_near)

@@ -59,6 +59,12 @@ class MarkupContext:
     site_vars: Mapping[str, Any] = field(default_factory=dict)
     page_vars: Mapping[str, Any] = field(default_factory=dict)
 
+    def site_flag(self, name: str) -> bool:
+        """A site setting that is on only when set to ``true`` (``enableEmoji``); Hugo's
+        config keys are case-insensitive."""
+        return next((v for k, v in self.site_vars.items() if str(k).lower() == name.lower()),
+                    False) is True
+
 
 @dataclass(frozen=True)
 class RenderedBody:

@@ -7,14 +7,7 @@ with the ``emoji`` package's GitHub-style aliases, the set Hugo's table comes fr
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import emoji
-
-
-def wants_emoji(site_vars: Mapping[str, Any]) -> bool:
-    return next((v for k, v in site_vars.items() if str(k).lower() == "enableemoji"), False) is True
 
 
 def emojify(html: str) -> str:

@@ -95,9 +95,7 @@ def inline_shortcode(match: re.Match[str], body: str, ctx: MarkupContext, sink: 
     """Hugo runs an inline shortcode's template only with ``enableInlineShortcodes``, and
     prints nothing for it otherwise; its ``{{< >}}`` output is HTML, not Markdown."""
     notation, name, inner = match.groups()
-    enabled = next((v for k, v in ctx.site_vars.items()
-                    if str(k).lower() == "enableinlineshortcodes"), False) is True
-    if not enabled:
+    if not ctx.site_flag("enableInlineShortcodes"):
         sink.add(match.start(), f"inline shortcode {name} left out, as Hugo does without "
                  "enableInlineShortcodes", body)
         return "\n" * match.group(0).count("\n")

@@ -207,11 +207,10 @@ class HugoSite(Site):
         nor for a ``headless`` bundle: Congo's external-link posts have no URL of their own
         that a copy could point back to."""
         raw = {str(k).lower(): v for k, v in meta.raw.items()}
-        build = raw.get("_build") or raw.get("build")
-        if isinstance(build, dict):
-            render = next((v for k, v in build.items() if str(k).lower() == "render"), "always")
-            if render is False or str(render).lower() in ("never", "link", "false"):
-                return f"_build render {str(render).lower()}: Hugo publishes no page for it"
+        build = nested(raw, "_build") or nested(raw, "build")
+        render = build.get("render", "always")
+        if render is False or str(render).lower() in ("never", "link", "false"):
+            return f"_build render {str(render).lower()}: Hugo publishes no page for it"
         if raw.get("headless") is True and meta.source.path.stem == "index":
             return "headless bundle: Hugo publishes no page for it"
         return None
