@@ -16,6 +16,9 @@ import re
 from bs4 import BeautifulSoup, Tag
 
 PLAYERS = frozenset({"iframe", "video", "audio"})
+PLAYER_HOSTS = re.compile(r"^https?://(?:www\.)?(?:youtube(?:-nocookie)?\.com|youtu\.be|"
+                          r"player\.vimeo\.com|vimeo\.com|player\.bilibili\.com)/", re.I)
+"""Addresses that are a video's player or page (an include given one is an embed)."""
 PLAYER_PAGES = (
     (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+)"),
      "https://www.youtube.com/watch?v={}"),

@@ -11,7 +11,6 @@ link. Anything else returns None and the caller removes it with a notice naming 
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Mapping
 
 from syndicate.markup import embeds
@@ -49,16 +48,12 @@ def is_video(value: str) -> bool:
     return value.lower().split("?", 1)[0].endswith(VIDEO_EXTS)
 
 
-PLAYER_HOSTS = re.compile(r"^https?://(?:www\.)?(?:youtube(?:-nocookie)?\.com|youtu\.be|"
-                          r"player\.vimeo\.com|vimeo\.com|player\.bilibili\.com)/", re.I)
-
-
 def is_player(include: str, src: str) -> bool:
     """A player's page given by URL (``{% include embed.html url="https://www.youtube.com/
     embed/…" %}``): an embed include of any name, or a known player's address."""
     if not src.startswith(("http://", "https://")):
         return False
-    return "embed" in include.lower() or bool(PLAYER_HOSTS.match(src))
+    return "embed" in include.lower() or bool(embeds.PLAYER_HOSTS.match(src))
 
 
 def builtin_embed(name: str, positional: list[str], named: Mapping[str, str]) -> str | None:
