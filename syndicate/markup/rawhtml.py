@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 
 from syndicate.markup.context import MarkupContext, NoticeSink
-from syndicate.markup.shortcodes import PAIRED_HIGHLIGHT
+from syndicate.markup.shortcodes import PAIRED_HIGHLIGHT, SHORTCODE
 
-SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}", re.S)
 TAG = re.compile(r"<[A-Za-z/]")
 
 
