@@ -19,6 +19,13 @@ def read(root: Path) -> dict[str, Post]:
     return {p.source_path.rsplit("/", 1)[-1]: p for p in posts}
 
 
+def post_a(root: Path, body: str, config: str = "") -> Post:
+    """Post A of a small blog (``blog``), its body ``body``, as the built-in renderer reads it."""
+    blog(root, config)
+    write(root, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n" + body)
+    return read(root)["2019-01-01-a.md"]
+
+
 def blog(root: Path, config: str = "") -> None:
     write(root, "_config.yml", "url: https://x.org\nbaseurl: /blog\n" + config)
     write(root, "_posts/2019-01-02-b.md", "---\ntitle: B\n---\nb\n")
@@ -35,9 +42,7 @@ def test_post_url_and_link_follow_jekyll_4_by_default(tmp_path: Path) -> None:
     # jekyll 4.3: <a href="/blog/blog/2019/01/02/b.html">pu</a> <a href="/blog/2019/01/02/b.html">pu2</a>
     #             <a href="/blog/2019/01/02/b.html">lk</a> <img src="/blog/assets/x.png">
     #             <a href="/blog/about.html">ab</a>
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n" + LINKS)
-    post = read(tmp_path)["2019-01-01-a.md"]
+    post = post_a(tmp_path, LINKS)
     assert 'href="https://x.org/blog/blog/2019/01/02/b.html">pu<' in post.html
     assert 'href="https://x.org/blog/2019/01/02/b.html">pu2<' in post.html
     assert 'href="https://x.org/blog/2019/01/02/b.html">lk<' in post.html
@@ -90,12 +95,12 @@ def test_include_figure_keeps_image_and_caption(tmp_path: Path) -> None:
 
 
 def test_embed_tags_become_links(tmp_path: Path) -> None:
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "{% youtube w7Ft2ymGmfc %}\n\n{% gist parkr/931c1c8d465a04042403 %}\n\n"
-          '{% include youtube.html id="abc123" %}\n\n'
-          '<figure><video src="/assets/v.mp4" controls></video><figcaption>Run</figcaption></figure>\n')
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        "{% youtube w7Ft2ymGmfc %}\n\n{% gist parkr/931c1c8d465a04042403 %}\n\n"
+        '{% include youtube.html id="abc123" %}\n\n'
+        '<figure><video src="/assets/v.mp4" controls></video><figcaption>Run</figcaption></figure>\n',
+    ).html
     assert '<a href="https://www.youtube.com/watch?v=w7Ft2ymGmfc">' in html
     assert '<a href="https://gist.github.com/parkr/931c1c8d465a04042403">' in html
     assert '<a href="https://www.youtube.com/watch?v=abc123">' in html
@@ -127,11 +132,11 @@ def test_kramdown_defaults_keep_single_line_breaks_soft(tmp_path: Path) -> None:
 def test_maths_is_never_markdown(tmp_path: Path) -> None:
     # jekyll 4.3: <p>\(a_{i} * b_{j}\) …</p> and \[a_{i} + b_{j} \\\nc\] — kramdown keeps the
     # source; we keep it with its dollars, which the site's MathJax reads the same way
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "see $$a_{i} * b_{j}$$ and $\\mathbf{p}_{i}$ or $\\mathbf{x}_{j}$ (costs $5 and $6)\n\n"
-          "$$\na_{i} + b_{j} \\\\\nc\n$$\n")
-    post = read(tmp_path)["2019-01-01-a.md"]
+    post = post_a(
+        tmp_path,
+        "see $$a_{i} * b_{j}$$ and $\\mathbf{p}_{i}$ or $\\mathbf{x}_{j}$ (costs $5 and $6)\n\n"
+        "$$\na_{i} + b_{j} \\\\\nc\n$$\n",
+    )
     assert "<em>" not in post.html
     assert "$$a_{i} * b_{j}$$" in post.html and "$\\mathbf{p}_{i}$" in post.html
     assert "$$a_{i} + b_{j} \\\\\nc$$" in post.html
@@ -193,9 +198,7 @@ def test_markdown_inside_html_blocks_as_kramdown_parses_it(tmp_path: Path) -> No
     # a plain <section> only with parse_block_html: true; markdown="0" keeps it raw
     body = ('<div markdown="1">\n*md* here\n</div>\n\n<section>\n*raw*\n</section>\n\n'
             '<div class="note" markdown="0">\n*kept*\n</div>\n')
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n" + body)
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(tmp_path, body).html
     assert "<div>\n<p><em>md</em> here</p>\n</div>" in html
     assert "<section>\n*raw*\n</section>" in html
     write(tmp_path, "_config.yml",
@@ -207,21 +210,18 @@ def test_markdown_inside_html_blocks_as_kramdown_parses_it(tmp_path: Path) -> No
 
 def test_quotes_and_dashes_set_as_kramdown_sets_them(tmp_path: Path) -> None:
     # jekyll 4.3: <p>Say “hi” – it’s — fine… and <code>"code"</code></p>
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "Say \"hi\" -- it's --- fine... and `\"code\"`\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(tmp_path, "Say \"hi\" -- it's --- fine... and `\"code\"`\n").html
     assert "Say “hi” – it’s — fine… and <code>\"code\"</code>" in html
 
 
 def test_liquid_is_read_left_to_right(tmp_path: Path) -> None:
     # jekyll-contrast's post prints a tag's text with an output of a string:
     # `{{ "{% highlight language " }}%}` shows as <code>{% highlight language %}</code>
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          'Put `{{ "{% highlight language " }}%}` `{{ "{% endhighlight " }}%}` around it.\n\n'
-          "{% highlight c %}\nint x;\n{% endhighlight %}\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        'Put `{{ "{% highlight language " }}%}` `{{ "{% endhighlight " }}%}` around it.\n\n'
+        "{% highlight c %}\nint x;\n{% endhighlight %}\n",
+    ).html
     assert "<code>{% highlight language %}</code> <code>{% endhighlight %}</code> around it" in html
     assert '<code class="language-c">int x;' in html
 
@@ -229,10 +229,7 @@ def test_liquid_is_read_left_to_right(tmp_path: Path) -> None:
 def test_backslashes_kramdown_does_not_escape_stay(tmp_path: Path) -> None:
     # jekyll 4.3: <p>( \int_a^b f(x)\,dx. ) and *star* and a\b and \; and C#</p> — kramdown
     # escapes only its own set, so MathJax's \, and \; survive (jekyll-yat's maths post)
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "\\( \\int_a^b f(x)\\,dx. \\) and \\*star\\* and a\\\\b and \\; and C\\#\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(tmp_path, "\\( \\int_a^b f(x)\\,dx. \\) and \\*star\\* and a\\\\b and \\; and C\\#\n").html
     assert "<p>( \\int_a^b f(x)\\,dx. ) and *star* and a\\b and \\; and C#</p>" in html
 
 
@@ -254,11 +251,11 @@ def test_a_site_include_is_read_for_its_hints(tmp_path: Path) -> None:
 def test_an_html_block_is_raw_up_to_its_closing_tag(tmp_path: Path) -> None:
     # jekyll 4.3 keeps <div class="x">\n\n*x* here\n\n</div> and a table cell's **b** as
     # written; CommonMark would end the HTML block at the blank line and emphasise them
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          '<div class="x">\n\n*x* here\n\n</div>\n\n<table>\n<tr><td>\n\n**b**\n\n</td></tr>\n'
-          "</table>\n\nafter *y*\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        '<div class="x">\n\n*x* here\n\n</div>\n\n<table>\n<tr><td>\n\n**b**\n\n</td></tr>\n'
+        "</table>\n\nafter *y*\n",
+    ).html
     assert '<div class="x">\n\n*x* here\n\n</div>' in html and "**b**" in html
     assert "<p>after <em>y</em></p>" in html
 
@@ -307,10 +304,10 @@ def test_html_written_in_a_fenced_code_block_stays_code(tmp_path: Path) -> None:
 def test_emphasis_opens_and_closes_by_kramdown_rules(tmp_path: Path) -> None:
     # jekyll-hux: jekyll 4.3 writes 。<strong>很不幸。</strong>Angular, Google<strong>「让」</strong>而,
     # and keeps 参数化_的：也即_项 with its underscores (an _ after a letter never opens)
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "区别。**很不幸。**Angular 2 和 Google**「让」**而准备\n\n参数化_的：也即_项 and *x* a * b\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        "区别。**很不幸。**Angular 2 和 Google**「让」**而准备\n\n参数化_的：也即_项 and *x* a * b\n",
+    ).html
     assert "区别。<strong>很不幸。</strong>Angular 2 和 Google<strong>「让」</strong>而准备" in html
     assert "参数化_的：也即_项 and <em>x</em> a * b" in html
 
@@ -319,11 +316,11 @@ def test_kramdown_marks_act_outside_code_and_stay_inside_it(tmp_path: Path) -> N
     # jekyll-text's images and code-blocks posts: jekyll 4.3 keeps ![i](p){:width="64px"} in an
     # indented code block as written, ends a code block at a line of ^, and gives
     # ~~~ … ~~~ followed by {: .language-ruby} the class language-ruby
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "![i](https://x.org/i.png){:width=\"64px\"}\n\n    ![i](p){:width=\"64px\"}\n\n"
-          "    first code\n\n^\n    second code\n\n~~~\ndef what?\n~~~\n{: .language-ruby}\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        "![i](https://x.org/i.png){:width=\"64px\"}\n\n    ![i](p){:width=\"64px\"}\n\n"
+        "    first code\n\n^\n    second code\n\n~~~\ndef what?\n~~~\n{: .language-ruby}\n",
+    ).html
     assert '<img alt="i" src="https://x.org/i.png"/>' in html
     assert '![i](p){:width="64px"}\n\nfirst code\n</code></pre>' in html
     assert "<pre><code>second code\n</code></pre>" in html and "^" not in html
@@ -346,10 +343,7 @@ def test_code_spans_as_kramdown_reads_them(tmp_path: Path) -> None:
     # jekyll-hux's Software Foundations notes: jekyll 4.3 writes
     # 先 ` fold_constants<code> 再 </code>optimize (a lone ` between spaces is text, a
     # one-backtick span keeps its spaces) and no need for <code>value</code>`
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "先 ` fold_constants` 再 `optimize\n\nno need for `value``\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(tmp_path, "先 ` fold_constants` 再 `optimize\n\nno need for `value``\n").html
     assert "先 ` fold_constants<code> 再 </code>optimize" in html
     assert "no need for <code>value</code>`" in html
 
@@ -357,10 +351,7 @@ def test_code_spans_as_kramdown_reads_them(tmp_path: Path) -> None:
 def test_single_dollar_maths_gets_kramdowns_backslash_escapes(tmp_path: Path) -> None:
     # jekyll-hux's uncomputable-functions post: $\Sigma = \\{0, 1\\}$ is no maths to kramdown;
     # jekyll 4.3 writes $\Sigma = \{0, 1\}$, which the site's MathJax shows as a set
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "alphabet $\\Sigma = \\\\{0, 1\\\\}$ and $$a \\\\ b$$\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(tmp_path, "alphabet $\\Sigma = \\\\{0, 1\\\\}$ and $$a \\\\ b$$\n").html
     assert "$\\Sigma = \\{0, 1\\}$" in html and "$$a \\\\ b$$" in html
 
 
@@ -368,11 +359,11 @@ def test_tables_as_kramdown_reads_them(tmp_path: Path) -> None:
     # jekyll-hux, jekyll-text and jekyll-yat: jekyll 4.3 makes tables of "BU | 2008\n-- | ---\n
     # 天猫 | x<br>y|", of |---+---| bodies with an |===| footer, and of "| Line one" alone;
     # a Pandoc rule line after text stays text (<p>Name Size\n——- —–\nx y</p>), as does $$…|…$$
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "BU | 2008\n-- | ---\n天猫 | x<br>y|\n\n|---+---|\n| A | B |\n|---|:-:|\n| 1 | **s** |\n"
-          "|===+===|\n| F | |\n\n| Line one\n\nName Size\n------- -----\nx y\n\n$$ |a| $$\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        "BU | 2008\n-- | ---\n天猫 | x<br>y|\n\n|---+---|\n| A | B |\n|---|:-:|\n| 1 | **s** |\n"
+        "|===+===|\n| F | |\n\n| Line one\n\nName Size\n------- -----\nx y\n\n$$ |a| $$\n",
+    ).html
     assert "<th>BU</th>\n<th>2008</th>" in html and "<td>x<br/>y</td>" in html
     assert '<th style="text-align:center">B</th>' in html and "<strong>s</strong></td>" in html
     assert "<tfoot>\n<tr>\n<td>F</td>" in html and "<td>Line one</td>" in html
@@ -384,11 +375,11 @@ def test_a_gist_script_and_an_embed_include_travel_as_links(tmp_path: Path) -> N
     # jekyll-contrast: the raw <script src="https://gist.github.com/ID.js"> and
     # {% include embed.html url="https://www.youtube.com/embed/X" %} (its template wraps an
     # iframe) were dropped; the generator path sends both as links
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          '<script src="https://gist.github.com/fb5e.js"> </script>\n\n'
-          '{% include embed.html url="https://www.youtube.com/embed/_C0A5zX-iqM" %}\n')
-    post = read(tmp_path)["2019-01-01-a.md"]
+    post = post_a(
+        tmp_path,
+        '<script src="https://gist.github.com/fb5e.js"> </script>\n\n'
+        '{% include embed.html url="https://www.youtube.com/embed/_C0A5zX-iqM" %}\n',
+    )
     assert '<a href="https://gist.github.com/fb5e">' in post.html
     assert '<a href="https://www.youtube.com/embed/_C0A5zX-iqM">' in post.html
     assert "<script" not in post.html and not post.notices
@@ -397,11 +388,11 @@ def test_a_gist_script_and_an_embed_include_travel_as_links(tmp_path: Path) -> N
 def test_liquid_assign_arithmetic_and_capitalize(tmp_path: Path) -> None:
     # jekyll-yat's another-test-markdown: jekyll 4.3 writes "Here is a liquid filter." and
     # "100 / 3 = 33"
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          '{{ "here is a liquid filter." | capitalize }}\n\n'
-          "{% assign x = 100 %} {% assign x = x | divided_by: 3 %}\n100 / 3 = {{ x }}\n")
-    post = read(tmp_path)["2019-01-01-a.md"]
+    post = post_a(
+        tmp_path,
+        '{{ "here is a liquid filter." | capitalize }}\n\n'
+        "{% assign x = 100 %} {% assign x = x | divided_by: 3 %}\n100 / 3 = {{ x }}\n",
+    )
     assert "Here is a liquid filter." in post.html and "100 / 3 = 33" in post.html
     assert not post.notices
 
@@ -409,10 +400,10 @@ def test_liquid_assign_arithmetic_and_capitalize(tmp_path: Path) -> None:
 def test_no_emphasis_inside_emphasis_of_the_same_kind(tmp_path: Path) -> None:
     # jekyll-text's emphasis post: jekyll 4.3 writes <em>does _not_ work</em>,
     # <strong>does __not__ work</strong> and <strong>is <em>emphasized</em> as well</strong>
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "This *does _not_ work*. This **does __not__ work**. This **is _emphasized_ as well**.\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        "This *does _not_ work*. This **does __not__ work**. This **is _emphasized_ as well**.\n",
+    ).html
     assert "<em>does _not_ work</em>" in html and "<strong>does __not__ work</strong>" in html
     assert "<strong>is <em>emphasized</em> as well</strong>" in html
 
@@ -432,10 +423,7 @@ def test_no_empty_heading_and_no_unclosed_fence_on_kramdown(tmp_path: Path) -> N
 def test_a_definition_indented_by_its_first_line(tmp_path: Path) -> None:
     # jekyll-text's definition post: jekyll 4.3 writes <dd>Another Markdown-superset
     # converter</dd> for "Maruku\n:     Another Markdown-superset converter"
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "Maruku\n:     Another Markdown-superset converter\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(tmp_path, "Maruku\n:     Another Markdown-superset converter\n").html
     assert "<dt>Maruku</dt>" in html and "<pre>" not in html
     assert "Another Markdown-superset converter" in html.split("<dd>")[1]
 
@@ -461,11 +449,11 @@ def test_a_site_include_wrapping_a_player_becomes_a_link_to_it(tmp_path: Path) -
 def test_markdown_asked_for_inside_a_raw_block_is_read(tmp_path: Path) -> None:
     # jekyll-text's additional-styles post: jekyll 4.3 renders the image inside
     # <div class="grid"><div class="cell" markdown="1">![Image](…)</div></div>
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          '<div class="grid">\n<div class="cell" markdown="1">\n![Image](https://x.org/i.jpg)\n</div>\n'
-          "<div>*raw*</div>\n</div>\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        '<div class="grid">\n<div class="cell" markdown="1">\n![Image](https://x.org/i.jpg)\n</div>\n'
+        "<div>*raw*</div>\n</div>\n",
+    ).html
     assert '<img alt="Image" src="https://x.org/i.jpg"/>' in html and "![Image]" not in html
     assert "<div>*raw*</div>" in html and "markdown=" not in html
 
@@ -486,9 +474,9 @@ def test_a_task_list_keeps_its_ticks_as_text(tmp_path: Path) -> None:
 
 def test_attribute_lists_in_a_list_items_paragraph_still_go(tmp_path: Path) -> None:
     # an indented paragraph of a list item is not code: its {:…} goes, as kramdown reads it
-    blog(tmp_path)
-    write(tmp_path, "_posts/2019-01-01-a.md", "---\ntitle: A\n---\n"
-          "1. item\n\n    ![i](https://x.org/i.png){: .wide}\n\nafter\n\n    code {: .kept}\n")
-    html = read(tmp_path)["2019-01-01-a.md"].html
+    html = post_a(
+        tmp_path,
+        "1. item\n\n    ![i](https://x.org/i.png){: .wide}\n\nafter\n\n    code {: .kept}\n",
+    ).html
     assert '<img alt="i" src="https://x.org/i.png"/>' in html and ".wide" not in html
     assert "<pre><code>code {: .kept}" in html
